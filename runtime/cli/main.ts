@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * `petal`: the one command. `petal start` runs the runtime (JSON log lines on stdout, one `ready`
+ * line once the tree is up; SIGINT/SIGTERM stop it in reverse order and exit 0); `petal config
+ * check` prints the resolved config or every error. Exit codes: 0 ok, 1 unexpected error,
+ * 2 bad usage, 70 the root supervisor gave up (let the init system restart us), 78 invalid config.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { configCheck } from './configCheck.ts'
+import { runStart } from './start.ts'
+import { packageVersion } from './version.ts'
+
+const program = new Command()
+  .name('petal')
+  .description(
+    'The petal runtime: petals and proxies for drone companion computers, under a supervision tree',
+  )
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .showHelpAfterError()
+  .exitOverride()
+
+const port = (v: string): string => {
+  if (!/^\d+$/.test(v) || Number(v) > 65535)
+    throw new InvalidArgumentError(`expected an integer port 0..65535, got '${v}'`)
+  return v
+}
+
+program
+  .command('start')
+  .description('start the runtime')
+  .option('-c, --config <file>', 'YAML config (default: ./petal.yaml, else ./proxies.yaml)')
+  .option('--env-file <file>', '.env file (default: .env beside the config, else in the working directory)')
+  .option('--sim', 'demo mode: embedded defaults, no external server', false)
+  .option('--http-port <port>', 'HTTP port (overrides PETAL_HTTP_PORT; 0 picks a free port)', port)
+  .addOption(
+    new Option('--log-level <level>', 'log level (overrides PETAL_LOG_LEVEL)').choices([
+      'trace',
+      'debug',
+      'info',
+      'warning',
+      'warn',
+      'error',
+      'critical',
+      'fatal',
+      'silent',
+      'DEBUG',
+      'INFO',
+      'WARNING',
+      'ERROR',
+      'CRITICAL',
+    ]),
+  )
+  .option('--seed <n>', 'seed of the supervision random (backoff jitter), for reproducible runs')
+  .action(async (opts: StartFlags) => {
+    process.exitCode = await runStart(opts)
+  })
+
+const config = program.command('config').description('work with the configuration')
+config
+  .command('check')
+  .description('validate the configuration and print it resolved (exit 78 when invalid)')
+  .option('-c, --config <file>', 'YAML config (default: ./petal.yaml, else ./proxies.yaml)')
+  .option('--env-file <file>', '.env file')
+  .option('--sim', 'check the --sim configuration', false)
+  .action(async (opts: { config?: string; envFile?: string; sim: boolean }) => {
+    process.exitCode = await configCheck(opts)
+  })
+
+interface StartFlags {
+  config?: string
+  envFile?: string
+  sim: boolean
+  httpPort?: string
+  logLevel?: string
+  seed?: string
+}
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2
+    return
+  }
+  process.stderr.write(`petal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+  process.exitCode = 1
+})

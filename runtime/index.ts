@@ -1,0 +1,59 @@
+/**
+ * petal-runtime: the one module a petal imports. It holds the petal SDK (`definePetal` and its
+ * types), the proxy facade types, and the actor kernel for programs that embed the runtime.
+ */
+
+export { isProxyName, PROXY_NAMES, type ProxyHealth, type ProxyName } from '../actors/ProxyKind.ts'
+export {
+  type ActorContext,
+  ActorFailed,
+  type ActorOptions,
+  ActorRef,
+  ActorStopped,
+  type ActorSystem,
+  type ActorSystemOptions,
+  AskTimeout,
+  type Behavior,
+  type ChildSpec,
+  createActorSystem,
+  type ExitReason,
+  HandlerTimeout,
+  IntensityExceeded,
+  KernelError,
+  MailboxFull,
+  type Message,
+  MessageDropped,
+  NoReply,
+  type SupervisorSpec,
+  supervisor,
+  type Terminated,
+  VirtualClock,
+} from './kernel/index.ts'
+export {
+  definePetal,
+  type EventHandler,
+  HttpError,
+  type HttpHandler,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpRouteKey,
+  type MqttCommand,
+  type MqttHandler,
+  type MqttResponse,
+  type Petal,
+  type PetalDefinition,
+  type PetalSocket,
+  type PetalSupervision,
+  type WsHandler,
+} from './petal/definePetal.ts'
+export {
+  JobCancelled,
+  type JobContext,
+  type JobHandle,
+  type JobProgress,
+  type JobRun,
+  type JobStartOptions,
+  type JobStatus,
+} from './petal/jobs.ts'
+export type { PetalContext } from './petal/PetalContext.ts'
+export type { ProxyFacades } from './petal/proxyFacades.ts'

@@ -1,0 +1,102 @@
+/**
+ * Inspection events, shaped as XState 5's `InspectionEvent` (`@xstate.actor`, `@xstate.event`,
+ * `@xstate.snapshot`) so the Stately inspector and our dashboard read kernel actors and XState
+ * machines as one tree, plus `@petal.supervision` events (started, failed, restart, escalated,
+ * stopped, abandoned). The bus holds no observer by default; every emit site checks
+ * `bus.active` first, so with nobody listening inspection costs one property read.
+ */
+
+/** The part of an actor reference an inspector reads (XState's `sessionId`, `id`, `getSnapshot`). */
+export interface InspectedRef {
+  readonly sessionId: string
+  readonly id: string
+  getSnapshot(): unknown
+}
+
+interface InspectionBase {
+  readonly rootId: string
+  readonly actorRef: InspectedRef
+}
+
+/** An actor was created (XState: `@xstate.actor`). */
+export interface InspectedActorEvent extends InspectionBase {
+  readonly type: '@xstate.actor'
+}
+
+/** A message was delivered to an actor (XState: `@xstate.event`). */
+export interface InspectedEventEvent extends InspectionBase {
+  readonly type: '@xstate.event'
+  readonly sourceRef: InspectedRef | undefined
+  readonly event: { readonly type: string }
+}
+
+/** An actor finished handling a message; its new snapshot (XState: `@xstate.snapshot`). */
+export interface InspectedSnapshotEvent extends InspectionBase {
+  readonly type: '@xstate.snapshot'
+  readonly event: { readonly type: string }
+  readonly snapshot: unknown
+}
+
+/** What a supervisor did, or what happened to an actor's lifecycle. */
+export type SupervisionKind =
+  | 'started'
+  | 'failed'
+  | 'restart'
+  | 'escalated'
+  | 'stopped'
+  | 'abandoned'
+  | 'gave-up'
+
+/** A supervision event (ours, not XState's); `delayMs` is the backoff of a `restart`. */
+export interface SupervisionEvent extends InspectionBase {
+  readonly type: '@petal.supervision'
+  readonly kind: SupervisionKind
+  readonly path: string
+  readonly reason?: string
+  readonly restarts?: number
+  readonly delayMs?: number
+}
+
+/** Every event an observer can receive. XState's own events from machines pass through as-is. */
+export type InspectionEvent =
+  | InspectedActorEvent
+  | InspectedEventEvent
+  | InspectedSnapshotEvent
+  | SupervisionEvent
+  | { readonly type: `@xstate.${string}`; readonly rootId: string; readonly actorRef: unknown }
+
+/** Receives inspection events; must not throw (a throw is caught and the observer dropped). */
+export type InspectionObserver = (event: InspectionEvent) => void
+
+/**
+ * Fan-out of inspection events to observers.
+ *
+ * @category inspection
+ */
+export class InspectionBus {
+  private observers: InspectionObserver[] = []
+  /** True while at least one observer is attached; emit sites check it before building events. */
+  active = false
+
+  /** Adds an observer; returns the function that removes it. */
+  subscribe(observer: InspectionObserver): () => void {
+    this.observers = [...this.observers, observer]
+    this.active = true
+    return () => this.remove(observer)
+  }
+
+  emit(event: InspectionEvent): void {
+    for (const o of this.observers) {
+      try {
+        o(event)
+      } catch {
+        this.remove(o)
+      }
+    }
+  }
+
+  private remove(observer: InspectionObserver): void {
+    this.observers = this.observers.filter((o) => o !== observer)
+    this.active = this.observers.length > 0
+  }
+}

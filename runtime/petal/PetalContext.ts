@@ -1,0 +1,49 @@
+/**
+ * What a petal's handlers receive as `ctx`: its proxies (only the declared ones), its settings, a
+ * logger, failure-captured timers, `setState` for MQTT/HTTP handlers, and jobs (child actors with
+ * progress and cancel). One context per incarnation: after a restart, timers and jobs of the old
+ * incarnation are gone.
+ */
+import type { ProxyName } from '../../actors/ProxyKind.ts'
+import type { ActorContext, ActorRef, Logger } from '../kernel/index.ts'
+import type { JobHandle, JobRun, JobStartOptions, JobStatus } from './jobs.ts'
+import type { ProxyFacades } from './proxyFacades.ts'
+
+/** The context of one petal incarnation. */
+export interface PetalContext<S, R extends ProxyName = ProxyName, O extends ProxyName = ProxyName> {
+  readonly name: string
+  readonly version: string
+  readonly log: Logger
+  /** This petal's `petal_settings` entry from the config (`{}` when absent). */
+  readonly settings: Readonly<Record<string, unknown>>
+  /** Restarts so far (0 on the first start). */
+  readonly restarts: number
+  /** The petal's own actor ref (tell it events). */
+  readonly self: ActorRef<never>
+
+  /** A declared required proxy's facade. Asking for an undeclared one throws. */
+  proxy<K extends R>(name: K): ProxyFacades[K]
+  /** A declared optional proxy's facade, or `undefined` when it is not enabled. */
+  optionalProxy<K extends O>(name: K): ProxyFacades[K] | undefined
+
+  /** Replaces the state once the current handler returns (MQTT, HTTP and WS handlers). */
+  setState(next: S): void
+
+  /** A timer owned by this incarnation; a throw inside fails (restarts) the petal. */
+  setTimeout(fn: () => unknown, ms: number): () => void
+  setInterval(fn: () => unknown, ms: number): () => void
+  /** Wraps a callback given to a library: a throw or rejection inside fails the petal. */
+  guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void
+  /** Runs `close` when this incarnation ends (stop, restart or failure). */
+  onCleanup(close: (forced: boolean) => unknown): void
+  /** Fails (restarts) the petal. */
+  fail(error: unknown): void
+
+  /** Starts a job: a child actor running `run`, with progress and cancel. */
+  job<T>(name: string, run: JobRun<T>, options?: JobStartOptions): JobHandle<T>
+  /** Jobs of this incarnation, newest last. */
+  jobs(): readonly JobStatus[]
+
+  /** The kernel context, for what the SDK does not wrap. */
+  readonly actor: ActorContext
+}

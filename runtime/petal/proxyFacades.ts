@@ -1,0 +1,15 @@
+/**
+ * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
+ * `unknown` with the facade class from `actors/<kind>/`.
+ */
+
+/** Facade types by proxy name. */
+export interface ProxyFacades {
+  ext_mavlink: unknown
+  ftp_mavlink: unknown
+  redis: unknown
+  db: unknown
+  cloud: unknown
+  bucket: unknown
+  mqtt: unknown
+}
