@@ -35,6 +35,8 @@ export interface ProxyContext {
   readonly configDir: string
   /** `petal start --sim`: embedded defaults, no external server. */
   readonly sim: boolean
+  /** `PETAL_MACHINE_ID`, else `/etc/machine-id`; undefined when neither exists. */
+  readonly machineId: string | undefined
   readonly log: Logger
 }
 

@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { parseDocument } from 'yaml'
 import { isProxyName, PROXY_NAMES, type ProxyContext, type ProxyName } from '../../actors/ProxyKind.ts'
+import { readMachineId } from '../identity/machineId.ts'
 import type { BackoffOptions, Logger } from '../kernel/index.ts'
 import { shippedPetalNames } from '../petal/shipped.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
@@ -47,6 +48,8 @@ export interface RuntimeConfig {
   readonly envFile: string | null
   readonly sim: boolean
   readonly env: Readonly<Record<string, string | undefined>>
+  /** `PETAL_MACHINE_ID`, else `/etc/machine-id`. */
+  readonly machineId: string | undefined
   readonly logLevel: PinoLevel
   readonly logToFile: boolean
   readonly logDir: string
@@ -177,7 +180,8 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     }
   }
 
-  const ctx: ProxyContext = { env, configDir, sim, log: options.log ?? silent }
+  const machine = readMachineId(env)
+  const ctx: ProxyContext = { env, configDir, sim, machineId: machine.id, log: options.log ?? silent }
   const proxyOptions = new Map<ProxyName, unknown>()
   for (const name of enabledProxies) {
     const kind = proxyKinds[name]
@@ -229,6 +233,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     envFile,
     sim,
     env,
+    machineId: machine.id,
     logLevel: cliLevel !== undefined && 'value' in cliLevel ? cliLevel.value : r.PETAL_LOG_LEVEL,
     logToFile: r.PETAL_LOG_TO_FILE,
     logDir: resolve(configDir, r.PETAL_LOG_DIR),

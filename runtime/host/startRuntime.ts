@@ -75,7 +75,13 @@ export async function startRuntime(
     return ref === undefined ? undefined : { kind: proxyKinds[name]!, ref: ref as ActorRef<never> }
   }
   const facades = new Map<ProxyName, unknown>()
-  const proxyContext = { env: config.env, configDir: config.configDir, sim: config.sim, log }
+  const proxyContext = {
+    env: config.env,
+    configDir: config.configDir,
+    sim: config.sim,
+    machineId: config.machineId,
+    log,
+  }
   const proxyChildren: ChildSpec[] = config.enabledProxies.map((name) => {
     const kind = proxyKinds[name]!
     const child = kind.child(config.proxyOptions.get(name), proxyContext)
