@@ -52,6 +52,9 @@ export async function runStart(flags: StartFlags): Promise<number> {
     return reportConfigError(new ConfigError(issues))
   }
   installProcessGuards(log)
+  // Kernel timers (backoff, time limits) are unref'd; this handle keeps the runtime alive while a
+  // restart waits, even when nothing else (no server, no socket) is open.
+  setInterval(() => {}, 1 << 30)
   const version = packageVersion()
   const seed = flags.seed === undefined ? undefined : Number(flags.seed)
   const runtime = await startRuntime(config, petals, {
