@@ -50,6 +50,10 @@ program
     ]),
   )
   .option('--seed <n>', 'seed of the supervision random (backoff jitter), for reproducible runs')
+  .option(
+    '--inspect [port]',
+    'relay the live actors and machines to the Stately inspector (a loopback page on this port, default 8080)',
+  )
   .action(async (opts: StartFlags) => {
     const { runStart } = await import('./start.ts')
     process.exitCode = await runStart(opts)
@@ -74,6 +78,7 @@ interface StartFlags {
   httpPort?: string
   logLevel?: string
   seed?: string
+  inspect?: string | true
 }
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -245,6 +245,10 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     this.exit(NORMAL)
   }
 
+  get parentRef(): ActorRef | undefined {
+    return this.parent?.self
+  }
+
   // ---- RefTarget and processing (see delivery.ts and processing.ts) ---------------------------
 
   deliver(msg: Message, reply: PendingReply | undefined): boolean {

@@ -205,3 +205,28 @@ describe('petal CLI', () => {
     expect((await r.exited).code).toBe(0)
   })
 })
+
+describe('petal start --inspect', () => {
+  it('relays the inspection stream to a Stately-inspector relay that @statelyai/inspect receivers read', async () => {
+    const { createWebSocketReceiver } = await import('@statelyai/inspect')
+    const d = mkdtempSync(join(tmpdir(), 'petal-inspect-'))
+    const r = start(['start', '--sim', '--http-port', '0', '--inspect', '0'], { cwd: d })
+    await r.ready
+    const line = await r.waitFor((l) => typeof l.inspect === 'string')
+    const page = await fetch(String(line.inspect))
+    expect(await page.text()).toContain('https://stately.ai/inspect')
+    const wsUrl = String(line.inspect).replace('http://', 'ws://')
+    const seen = await new Promise<{ type: string; sessionId: string; parentId?: string }[]>((resolve) => {
+      const got: { type: string; sessionId: string; parentId?: string }[] = []
+      createWebSocketReceiver({ server: wsUrl }).subscribe((e: unknown) => {
+        got.push(e as { type: string; sessionId: string })
+        if (got.some((x) => x.sessionId === '/petals/petal-example' && x.type === '@xstate.actor'))
+          resolve(got)
+      })
+    })
+    const actor = seen.find((x) => x.sessionId === '/petals/petal-example' && x.type === '@xstate.actor')
+    expect(actor).toMatchObject({ type: '@xstate.actor', parentId: '/petals' })
+    r.child.kill('SIGTERM')
+    expect((await r.exited).code).toBe(0)
+  })
+})
