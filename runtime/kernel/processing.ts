@@ -2,8 +2,8 @@
  * Handling messages, one at a time. A turn first drains the system lane (child exits, internal
  * jobs, `terminated`), then handles up to `budget` user messages. A sync `receive` is a plain call
  * (no promise); an async one holds the mailbox until it settles, under the actor's optional time
- * limit (an async `init` likewise). An `ask` the handler neither answered nor deferred fails with `NoReply`. With an
- * inspection observer attached, each handled message also emits `@xstate.snapshot`.
+ * limit (an async `init` likewise). An `ask` the handler neither answered nor deferred fails with
+ * `NoReply`. With an inspection observer attached, each handled message emits `@xstate.snapshot`.
  */
 import type { ActorCell } from './ActorCell.ts'
 import { actorScope } from './asyncAttribution.ts'
