@@ -74,6 +74,8 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   status: ActorStatus = 'starting'
   restarts = 0
   lastError: unknown = undefined
+  /** Wall-clock start of the current incarnation (informational: health's `load_time`). */
+  runningSince = 0
   scheduled = false
   /** Children in start order: spawned ones, or a supervisor's slots. */
   children: ActorCell[] | null = null
@@ -259,6 +261,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
       restarts: this.restarts,
       lastError: this.lastError === undefined ? undefined : describeError(this.lastError),
       mailbox: this.mailbox.size,
+      runningSince: this.status === 'running' ? this.runningSince : undefined,
     }
   }
 
@@ -348,6 +351,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
 
   /** @internal `init` has produced the first state: the actor runs. */
   started(state: unknown): void {
+    this.runningSince = Date.now()
     this.state = state
     this.live = true
     this.status = 'running'

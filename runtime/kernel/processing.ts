@@ -135,8 +135,8 @@ function finish(cell: ActorCell, msg: Message): void {
   if (r !== undefined && !r.settled && !cell.deferred) r.reject(new NoReply(cell.path, msg.type))
   cell.current = undefined
   const env = cell.env
-  if (env.bus.active) {
-    env.bus.emit({
+  if (env.bus.messages) {
+    env.bus.emitMessage({
       type: '@xstate.snapshot',
       rootId: env.rootId,
       actorRef: cell.self,
