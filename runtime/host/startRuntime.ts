@@ -106,11 +106,12 @@ export async function startRuntime(
   }
   const services = (name: string): PetalServices => ({
     log: childLog(log, { petal: name }),
-    facade: (proxy) => {
+    facade: (proxy, owner) => {
       const entry = proxyEntry(proxy)
       if (entry === undefined) return undefined
       if (!facades.has(proxy)) facades.set(proxy, entry.kind.facade(entry.ref))
-      return facades.get(proxy)
+      const shared = facades.get(proxy)
+      return owner === undefined || entry.kind.own === undefined ? shared : entry.kind.own(shared, owner)
     },
     subscribe: (prefix, topic, deliver) => {
       for (const proxy of config.enabledProxies) {

@@ -6,7 +6,7 @@
  * the petal restarts, since a handler that never returns would hold its mailbox for good. An event
  * handler that throws, a timer that throws, or `ctx.fail` restarts the petal under its budget.
  */
-import type { ProxyName } from '../../actors/ProxyKind.ts'
+import type { FacadeOwner, ProxyName } from '../../actors/ProxyKind.ts'
 import {
   type ActorContext,
   type ActorRef,
@@ -46,6 +46,8 @@ export type PetalMsg =
   | { readonly type: 'http'; readonly route: `${HttpMethod} /${string}`; readonly request: HttpRequest }
   | { readonly type: 'ws'; readonly path: `/${string}`; readonly socket: PetalSocket }
   | { readonly type: 'event'; readonly name: string; readonly payload: unknown }
+  /** A proxy callback (a subscription, a registered handler) run in this petal's mailbox. */
+  | { readonly type: 'run'; readonly fn: () => unknown }
 
 /** The answer to an `http` message. */
 export interface HttpReply {
@@ -56,8 +58,8 @@ export interface HttpReply {
 /** What the host gives every petal. */
 export interface PetalServices {
   readonly log: Logger
-  /** The facade of an enabled proxy; undefined when it is not enabled. */
-  facade(name: ProxyName): unknown
+  /** The facade of an enabled proxy (as `owner` sees it, when given); undefined when not enabled. */
+  facade(name: ProxyName, owner?: FacadeOwner): unknown
   /** Feeds an `on` entry; undefined when no enabled proxy serves `prefix`. */
   subscribe(prefix: string, topic: string, deliver: (payload: unknown) => void): (() => void) | undefined
   readonly jobSink: JobSink
@@ -115,6 +117,8 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
           s.user = next
           return s
         }
+        case 'run':
+          return settleState(s, msg.fn())
       }
     },
     stop: async (s) => {
@@ -281,6 +285,8 @@ export class PetalIncarnation implements PetalContext<unknown> {
   private next: { value: unknown } | undefined = undefined
   private readonly jobTable: JobStatus[] = []
   private jobSeq = 0
+  private readonly owned = new Map<ProxyName, unknown>()
+  private ownerView: FacadeOwner | undefined = undefined
 
   constructor(
     private readonly petal: Petal,
@@ -309,16 +315,31 @@ export class PetalIncarnation implements PetalContext<unknown> {
     if (!(this.petal.requires ?? []).includes(name)) {
       throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'requires'`)
     }
-    const facade = this.services.facade(name)
+    const facade = this.ownFacade(name)
     if (facade === undefined) throw new Error(`${this.petal.name}: required proxy '${name}' is not enabled`)
     return facade as ProxyFacades[K]
+  }
+
+  /** The facade as this incarnation sees it: callbacks run in its mailbox, released at its end. */
+  private ownFacade(name: ProxyName): unknown {
+    if (this.owned.has(name)) return this.owned.get(name)
+    this.ownerView ??= {
+      name: this.petal.name,
+      run: (fn) => {
+        this.actor.self.tell({ type: 'run', fn } as never)
+      },
+      onCleanup: (close) => this.actor.onCleanup(close),
+    }
+    const facade = this.services.facade(name, this.ownerView)
+    if (facade !== undefined) this.owned.set(name, facade)
+    return facade
   }
 
   optionalProxy<K extends ProxyName>(name: K): ProxyFacades[K] | undefined {
     if (!(this.petal.optional ?? []).includes(name) && !(this.petal.requires ?? []).includes(name)) {
       throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'optional'`)
     }
-    return this.services.facade(name) as ProxyFacades[K] | undefined
+    return this.ownFacade(name) as ProxyFacades[K] | undefined
   }
 
   setState(next: unknown): void {

@@ -2,12 +2,13 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { RedisFacade } from '../../actors/redis/RedisFacade.ts'
 
 /** Facade types by proxy name. */
 export interface ProxyFacades {
   ext_mavlink: unknown
   ftp_mavlink: unknown
-  redis: unknown
+  redis: RedisFacade
   db: unknown
   cloud: unknown
   bucket: unknown

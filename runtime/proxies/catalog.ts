@@ -3,9 +3,12 @@
  * the original but not available yet: enabling it is a configuration error that says so.
  */
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
+import { redisKind } from '../../actors/redis/redisKind.ts'
 
 /** Implemented proxy kinds. */
-export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {}
+export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
+  redis: redisKind as ProxyKind,
+}
 
 /** The kind for `name`, if this build has it. */
 export function proxyKind(name: ProxyName): ProxyKind | undefined {
