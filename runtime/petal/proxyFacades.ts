@@ -2,6 +2,7 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
 import type { RedisFacade } from '../../actors/redis/RedisFacade.ts'
 
 /** Facade types by proxy name. */
@@ -12,5 +13,5 @@ export interface ProxyFacades {
   db: unknown
   cloud: unknown
   bucket: unknown
-  mqtt: unknown
+  mqtt: MqttFacade
 }

@@ -2,7 +2,7 @@
  * A real mosquitto broker for tests: a TCP listener on a free port (and a WebSocket listener when
  * asked), anonymous access, no persistence unless asked.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, type ServerProcess, startServer } from './serverProcess.ts'
@@ -17,6 +17,8 @@ export async function startMosquitto(
   options: { websockets?: boolean; persistence?: boolean } = {},
 ): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'petal-mosquitto-'))
+  // Started as root, mosquitto drops to the `mosquitto` user, which must be able to save its database.
+  if (options.persistence) chmodSync(dir, 0o777)
   const wsPort = options.websockets ? await freePort() : undefined
   const conf = join(dir, 'mosquitto.conf')
   const server = await startServer({
