@@ -6,13 +6,14 @@
  * listener, in arrival order; an invalid one with a readable `messageId` is answered
  * `VALIDATION_ERROR` here. Publishes are stamped with `deviceId` (on a copy), and QoS 1 ones go
  * through the outbox: durable first, then sent, then marked done on PUBACK. The listener registry
- * outlives an incarnation, so a restarted proxy keeps its handlers.
+ * outlives an incarnation, so a restarted proxy keeps its handlers; commands arriving before any
+ * listener registered (start-up) are held, up to 1000, and given to the first one.
  */
 import { type ActorContext, type Behavior, describeError } from '../../runtime/kernel/index.ts'
 import { ProxyUnavailable } from '../ProxyUnavailable.ts'
 import { Dedup } from './Dedup.ts'
 import { type EmbeddedBroker, startEmbeddedBroker } from './embeddedBroker.ts'
-import { parseCommand } from './envelope.ts'
+import { type CommandEnvelope, parseCommand } from './envelope.ts'
 import { type Connection, openConnection } from './mqttConnection.ts'
 import type { MqttOptions } from './mqttOptions.ts'
 import type { CommandListener, MqttHealth, MqttMsg } from './mqttProtocol.ts'
@@ -22,6 +23,9 @@ import { deviceBase, deviceId, localIsoTimestamp } from './topics.ts'
 
 /** QoS 1 messages handed to mqtt.js at once. */
 const MAX_IN_FLIGHT = 100
+
+/** Commands kept while no listener is registered yet (start-up), delivered to the first one. */
+const MAX_HELD_COMMANDS = 1000
 
 /** Largest payload we publish, bytes. */
 const MAX_PUBLISH_BYTES = 1024 * 1024
@@ -46,6 +50,7 @@ interface MqttState {
  */
 export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
   const listeners = new Map<string, CommandListener>()
+  const held: [string, CommandEnvelope][] = []
   const counters = { received: 0, duplicates: 0, invalid: 0, dropped_unreadable: 0 }
   const device = deviceId(o.machineId)
 
@@ -116,6 +121,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
           return s
         case 'register':
           listeners.set(msg.id, msg.listener)
+          for (const [topic, command] of held.splice(0)) msg.listener.deliver(topic, command)
           ctx.reply(true)
           return s
         case 'unregister':
@@ -195,6 +201,10 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
       counters.duplicates++
       if (verdict.kind === 'answered') enqueueRaw(s, o.topics.response, verdict.response).catch(() => {})
       return
+    }
+    if (listeners.size === 0) {
+      held.push([topic, parsed.command])
+      if (held.length > MAX_HELD_COMMANDS) held.shift()
     }
     for (const l of listeners.values()) l.deliver(topic, parsed.command)
   }

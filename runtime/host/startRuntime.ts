@@ -23,10 +23,13 @@ import {
   type Logger,
   supervisor,
 } from '../kernel/index.ts'
+import { jobEventMessage } from '../mqtt/jobEvents.ts'
 import type { JobSink } from '../petal/jobs.ts'
 import type { LoadedPetal } from '../petal/loadPetals.ts'
 import { type PetalMsg, type PetalServices, petalBehavior } from '../petal/petalActor.ts'
+import type { ProxyFacades } from '../petal/proxyFacades.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
+import { messagingChildren } from './messagingChildren.ts'
 
 /** A running runtime. */
 export interface RuntimeHandle {
@@ -75,6 +78,12 @@ export async function startRuntime(
     return ref === undefined ? undefined : { kind: proxyKinds[name]!, ref: ref as ActorRef<never> }
   }
   const facades = new Map<ProxyName, unknown>()
+  const sharedFacade = <K extends ProxyName>(name: K): ProxyFacades[K] | undefined => {
+    const entry = proxyEntry(name)
+    if (entry === undefined) return undefined
+    if (!facades.has(name)) facades.set(name, entry.kind.facade(entry.ref))
+    return facades.get(name) as ProxyFacades[K]
+  }
   const proxyContext = {
     env: config.env,
     configDir: config.configDir,
@@ -103,6 +112,11 @@ export async function startRuntime(
     }
     if (e.kind === 'progress') log.debug(fields, `job ${e.job.id} of ${e.job.petal}: progress`)
     else log.info(fields, `job ${e.job.id} of ${e.job.petal}: ${e.kind}`)
+    const mqtt = sharedFacade('mqtt')
+    if (mqtt !== undefined) {
+      const m = jobEventMessage(e)
+      mqtt.publishMessage(m.payload, { qos: m.qos }).catch(() => {})
+    }
   }
   const services = (name: string): PetalServices => ({
     log: childLog(log, { petal: name }),
@@ -185,6 +199,7 @@ export async function startRuntime(
           }),
         },
         { id: 'petals', start: supervisor({ intensity: 1, children: petalChildren }) },
+        ...messagingChildren({ config, system, petals, health, facade: sharedFacade }),
         { id: 'http', start: http, shutdownMs: 5_000 },
       ],
     }),

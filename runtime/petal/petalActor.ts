@@ -42,7 +42,13 @@ export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000
 
 /** Messages a petal actor handles. */
 export type PetalMsg =
-  | { readonly type: 'mqtt'; readonly key: string; readonly command: MqttCommand }
+  | {
+      readonly type: 'mqtt'
+      readonly key: string
+      readonly command: MqttCommand
+      /** Clock time past which the command is answered TIMEOUT_ERROR without running. */
+      readonly startBy?: number
+    }
   | { readonly type: 'http'; readonly route: `${HttpMethod} /${string}`; readonly request: HttpRequest }
   | { readonly type: 'ws'; readonly path: `/${string}`; readonly socket: PetalSocket }
   | { readonly type: 'event'; readonly name: string; readonly payload: unknown }
@@ -93,6 +99,14 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
     receive: (s, msg, ctx) => {
       switch (msg.type) {
         case 'mqtt':
+          if (msg.startBy !== undefined && ctx.clock.now() > msg.startBy) {
+            ctx.reply({
+              status: 'error',
+              message: `Command expired before it started: it waited past its time limit behind earlier commands to ${petal.name}`,
+              error_code: 'TIMEOUT_ERROR',
+            })
+            return s
+          }
           return handleMqtt(petal, s, msg.key, msg.command, ctx)
         case 'http':
           return handleHttp(petal, s, msg.route, msg.request, ctx)
