@@ -106,6 +106,11 @@ export class Outbox {
     return this.live.size
   }
 
+  /** The waiting entry `id`, if it still waits. */
+  entry(id: number): OutboxEntry | undefined {
+    return this.live.get(id)
+  }
+
   /** Epoch ms of the oldest waiting entry, or undefined. */
   get oldestAt(): number | undefined {
     return this.live.values().next().value?.at

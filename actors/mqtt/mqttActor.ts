@@ -24,6 +24,10 @@ import { deviceBase, deviceId, localIsoTimestamp } from './topics.ts'
 /** QoS 1 messages handed to mqtt.js at once. */
 const MAX_IN_FLIGHT = 100
 
+/** A QoS 1 message unacknowledged this long while connected is handed over again (at-least-once). */
+const STUCK_AFTER_MS = 30_000
+const STUCK_CHECK_MS = 5_000
+
 /** Commands kept while no listener is registered yet (start-up), delivered to the first one. */
 const MAX_HELD_COMMANDS = 1000
 
@@ -39,7 +43,8 @@ interface MqttState {
   /** The `command/edge` topic the broker confirmed. */
   subscribed: string | undefined
   readonly unsent: Map<number, OutboxEntry>
-  readonly inFlight: Set<number>
+  /** Entries handed to mqtt.js, with when. */
+  readonly inFlight: Map<number, number>
   readonly dedup: Dedup
 }
 
@@ -102,7 +107,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         orgStamp: fileStamp(o.thingParametersPath),
         subscribed: undefined,
         unsent: new Map(outbox.pending().map((e) => [e.id, e])),
-        inFlight: new Set(),
+        inFlight: new Map(),
         dedup: new Dedup(),
       }
       if (org.organization_id === null)
@@ -111,6 +116,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
           `mqtt: no organization id yet (${org.problem}); watching ${o.thingParametersPath}`,
         )
       if (o.organizationId === undefined) ctx.setInterval(() => watchOrg(ctx, s), o.organizationPollMs)
+      ctx.setInterval(() => requeueStuck(ctx, s), STUCK_CHECK_MS)
       return s
     },
 
@@ -277,14 +283,37 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     for (const [id, e] of s.unsent) {
       if (s.inFlight.size >= MAX_IN_FLIGHT) return
       s.unsent.delete(id)
-      s.inFlight.add(id)
+      s.inFlight.set(id, Date.now())
       client.publish(`${b}/${e.topic}`, e.payload, { qos: 1 }, (err) => {
         s.inFlight.delete(id)
         if (err) s.unsent.set(id, e)
-        else s.outbox.done(id)
+        else {
+          s.unsent.delete(id)
+          s.outbox.done(id)
+        }
         if (s.unsent.size > 0 && s.inFlight.size < MAX_IN_FLIGHT / 2) pump(s)
       })
     }
+  }
+
+  /** A safety net: mqtt.js should always call back, but a lost callback must not strand a message. */
+  function requeueStuck(ctx: ActorContext<MqttMsg>, s: MqttState): void {
+    if (!s.conn.connected()) return
+    const now = Date.now()
+    let n = 0
+    for (const [id, at] of s.inFlight) {
+      if (now - at < STUCK_AFTER_MS) continue
+      const e = s.outbox.entry(id)
+      s.inFlight.delete(id)
+      if (e !== undefined) s.unsent.set(id, e)
+      n++
+    }
+    if (n === 0) return
+    ctx.log.warn(
+      { proxy: 'mqtt', count: n },
+      `mqtt: ${n} message(s) unacknowledged for ${STUCK_AFTER_MS / 1000} s; sending again`,
+    )
+    pump(s)
   }
 
   function unavailable(s: MqttState): string {

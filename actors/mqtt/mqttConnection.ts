@@ -3,7 +3,8 @@
  * good when the broker refuses 5 (aedes does); reconnects with exponential backoff (100 ms doubling
  * to 2 s, 20% jitter; reset once connected) instead of mqtt.js's fixed period; a persistent
  * session under a fixed client id, so commands sent during a short absence are still delivered.
- * QoS 1 publishes handed to mqtt.js stay in its store across reconnects and are resent by it.
+ * QoS 1 publishes handed to mqtt.js stay in its store across reconnects and are resent by it
+ * (the stores are handed to each `reconnect()`, which would otherwise start empty ones).
  */
 import { readFileSync } from 'node:fs'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
@@ -102,7 +103,8 @@ export function openConnection(o: MqttOptions, ev: ConnectionEvents): Connection
         cancelRetry = undefined
         if (closing || c !== client) return
         reconnects++
-        c.reconnect()
+        // Without the stores, reconnect() starts empty ones and QoS 1 messages in flight are lost.
+        c.reconnect({ incomingStore: c.incomingStore, outgoingStore: c.outgoingStore })
       }, delay)
     })
   }
