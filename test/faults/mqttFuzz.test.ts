@@ -4,7 +4,6 @@
  * `messageId` is answered VALIDATION_ERROR (and nothing else is answered), the unreadable ones are
  * counted, and a valid command is still served afterwards.
  */
-import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { seededRandom } from '../../runtime/kernel/index.ts'
 import { connectPeer, type MqttPeer } from '../support/peers/mqttPeer.ts'
