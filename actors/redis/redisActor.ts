@@ -111,7 +111,7 @@ export function redisBehavior(options: RedisOptions): Behavior<RedisState, Redis
         cmd.disconnect()
         sub.disconnect()
       })
-      await firstOutcome(cmd, FIRST_CONNECT_WAIT_MS)
+      await Promise.all([firstOutcome(cmd, FIRST_CONNECT_WAIT_MS), firstOutcome(sub, FIRST_CONNECT_WAIT_MS)])
       return s
     },
 
