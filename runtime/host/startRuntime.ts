@@ -29,6 +29,7 @@ import type { LoadedPetal } from '../petal/loadPetals.ts'
 import { type PetalMsg, type PetalServices, petalBehavior } from '../petal/petalActor.ts'
 import type { ProxyFacades } from '../petal/proxyFacades.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
+import { createWorkerPool, petalDir } from '../workers/workerPool.ts'
 import { messagingChildren } from './messagingChildren.ts'
 
 /** A running runtime. */
@@ -118,7 +119,10 @@ export async function startRuntime(
       mqtt.publishMessage(m.payload, { qos: m.qos }).catch(() => {})
     }
   }
+  const workers = createWorkerPool()
+  const petalFile = (name: string): string => petals.find((p) => p.name === name)?.file ?? config.configDir
   const services = (name: string): PetalServices => ({
+    runWorker: workers.runner(petalDir(petalFile(name))),
     log: childLog(log, { petal: name }),
     facade: (proxy, owner) => {
       const entry = proxyEntry(proxy)
@@ -204,7 +208,15 @@ export async function startRuntime(
       ],
     }),
   )
-  return { system, httpUrl, health, stop: () => system.stop() }
+  return {
+    system,
+    httpUrl,
+    health,
+    stop: async () => {
+      await system.stop()
+      await workers.close()
+    },
+  }
 }
 
 function childLog(log: Logger, fields: Record<string, unknown>): Logger {

@@ -16,6 +16,7 @@ import {
   type Logger,
   type Message,
 } from '../kernel/index.ts'
+import type { WorkerRunner } from '../workers/workerPool.ts'
 import {
   HttpError,
   type HttpMethod,
@@ -70,6 +71,8 @@ export interface PetalServices {
   subscribe(prefix: string, topic: string, deliver: (payload: unknown) => void): (() => void) | undefined
   readonly jobSink: JobSink
   readonly settings: Readonly<Record<string, unknown>>
+  /** Runs a `cpuHeavy` handler's worker (absent: such handlers answer HANDLER_ERROR). */
+  readonly runWorker?: WorkerRunner
 }
 
 interface PetalState {
@@ -107,7 +110,7 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
             })
             return s
           }
-          return handleMqtt(petal, s, msg.key, msg.command, ctx)
+          return handleMqtt(petal, s, msg.key, msg.command, ctx, services)
         case 'http':
           return handleHttp(petal, s, msg.route, msg.request, ctx)
         case 'ws': {
@@ -159,34 +162,43 @@ function handleMqtt(
   key: string,
   command: MqttCommand,
   ctx: ActorContext<PetalMsg>,
+  services: PetalServices,
 ): PetalState | Promise<PetalState> {
   const entry = petal.mqtt?.[key]
   const spec = (typeof entry === 'function' ? { handler: entry } : entry) as MqttSpec | undefined
-  if (spec?.handler === undefined) {
+  if (spec === undefined || (spec.handler === undefined && !spec.cpuHeavy)) {
     ctx.reply(unknownCommand(petal, command.command))
     return s
   }
   const limit = spec.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS
-  return withLimit(
-    s,
-    ctx,
-    limit,
-    `mqtt handler '${key}'`,
-    () => spec.handler!(command, s.user, s.pctx as never),
-    {
-      value: (v) => v ?? { status: 'success' },
-      error: (e) => ({
-        status: 'error',
-        message: `Handler error: ${describeError(e)}`,
-        error_code: 'HANDLER_ERROR',
-      }),
-      timeout: () => ({
+  // A cpuHeavy handler runs in the worker pool; its thread is ended when the time limit passes.
+  const abort = new AbortController()
+  const run = spec.cpuHeavy
+    ? () => {
+        if (services.runWorker === undefined) throw new Error('no worker pool in this host')
+        return services.runWorker(
+          spec.worker!,
+          { command, settings: services.settings, petal: petal.name },
+          abort.signal,
+        )
+      }
+    : () => spec.handler!(command, s.user, s.pctx as never)
+  return withLimit(s, ctx, limit, `mqtt handler '${key}'`, run, {
+    value: (v) => v ?? { status: 'success' },
+    error: (e) => ({
+      status: 'error',
+      message: `Handler error: ${describeError(e)}`,
+      error_code: 'HANDLER_ERROR',
+    }),
+    timeout: () => {
+      abort.abort(new Error(`time limit ${limit} ms`))
+      return {
         status: 'error',
         message: `Handler did not answer within ${limit} ms`,
         error_code: 'TIMEOUT_ERROR',
-      }),
+      }
     },
-  )
+  })
 }
 
 function handleHttp(
@@ -229,6 +241,8 @@ function handleHttp(
 type MqttSpec = {
   readonly handler?: (c: MqttCommand, s: unknown, ctx: never) => unknown
   readonly timeoutMs?: number
+  readonly cpuHeavy?: boolean
+  readonly worker?: string
 }
 
 /** How a handler's outcome becomes the reply. */
