@@ -112,7 +112,9 @@ export function parseMqttOptions(
       expected: 'mqtt://, mqtts://, ws:// or wss:// followed by host[:port]',
       found: JSON.stringify(url),
     })
-  if (ctx.machineId === undefined)
+  // The demo runs anywhere: without a machine id it uses `sim`.
+  const machineId = ctx.machineId ?? (ctx.sim ? 'sim' : undefined)
+  if (machineId === undefined)
     issues.push({
       key: 'PETAL_MACHINE_ID',
       expected: 'a machine id (or a readable /etc/machine-id)',
@@ -134,7 +136,6 @@ export function parseMqttOptions(
     commandWeb: topic('PETAL_COMMAND_WEB_TOPIC', 'command/web'),
   }
   if (issues.length > 0) return { issues }
-  const machineId = ctx.machineId!
   const username = text('PETAL_MQTT_USERNAME')
   const password = env.PETAL_MQTT_PASSWORD || undefined
   const organizationId = text('PETAL_ORGANIZATION_ID')
@@ -151,7 +152,7 @@ export function parseMqttOptions(
       ...(certFile === undefined ? {} : { certFile }),
       ...(keyFile === undefined ? {} : { keyFile }),
       clientId: text('PETAL_MQTT_CLIENT_ID') ?? `petal-${machineId}`,
-      machineId,
+      machineId: machineId!,
       ...(organizationId === undefined ? {} : { organizationId }),
       thingParametersPath: path('PETAL_THING_PARAMETERS_PATH', DEFAULT_THING_PARAMETERS_PATH)!,
       ...(ctx.sim ? { organizationFallback: 'sim' } : {}),

@@ -100,7 +100,7 @@ export const DEFAULT_BUDGETS = {
 
 /** The config `petal start --sim` uses when no file is given. */
 export const SIM_CONFIG = {
-  enabled_proxies: [] as string[],
+  enabled_proxies: ['mqtt'] as string[],
   enabled_petals: ['petal-example'],
   startup_petals: [] as string[],
 }

@@ -45,7 +45,7 @@ it('answers in the outbox at kill -9 are delivered after the restart', async () 
   const peer = await connectPeer(broker.port, BASE)
   let rt: RuntimeProcess | undefined
   try {
-    rt = await startRuntimeProcess(config, env)
+    rt = await startRuntimeProcess(['--config', config], env)
     const mqttHealth = async () =>
       ((await rt!.getJson('/health/detailed')).proxies as Record<string, Record<string, never>>).mqtt!
     await until(async () => (await mqttHealth()).status === 'healthy', 10_000, 'the child subscribed')
@@ -69,7 +69,7 @@ it('answers in the outbox at kill -9 are delivered after the restart', async () 
     await broker.restart()
     await until(() => peer.client.connected, 10_000, 'the peer back on the broker')
     await peer.client.subscribeAsync([`${BASE}/response`], { qos: 1 })
-    rt = await startRuntimeProcess(config, env)
+    rt = await startRuntimeProcess(['--config', config], env)
     await peer.waitForResponses(ids, 15_000)
     expect(peer.responses.get('hold')![0]).toMatchObject({ status: 'success', data: { waited: 1500 } })
     for (const id of ids.slice(1))

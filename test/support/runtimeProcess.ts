@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -21,28 +22,27 @@ export interface RuntimeProcess {
   stop(): Promise<void>
 }
 
-/** Starts `petal start --config <config> --http-port 0`; resolves at its ready line. */
+/**
+ * Starts `petal start <args> --http-port 0` (e.g. `['--config', file]` or `['--sim']`) in `cwd`;
+ * resolves at its ready line.
+ */
 export async function startRuntimeProcess(
-  config: string,
+  args: readonly string[],
   env: Readonly<Record<string, string>>,
+  cwd: string = root,
 ): Promise<RuntimeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
-      'tsx',
+      pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
       join(root, 'runtime', 'cli', 'main.ts'),
       'start',
-      '--config',
-      config,
+      ...args,
       '--http-port',
       '0',
     ],
-    {
-      cwd: root,
-      env: { ...process.env, PETAL_LOG_TO_FILE: 'false', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd, env: { ...process.env, PETAL_LOG_TO_FILE: 'false', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let out = ''
   let httpUrl = ''
