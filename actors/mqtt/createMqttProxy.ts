@@ -38,7 +38,7 @@ export async function createMqttProxy(options: CreateMqttProxyOptions): Promise<
     organizationPollMs: 2000,
     topics: { commandEdge: 'command/edge', response: 'response', commandWeb: 'command/web' },
     outboxPath: join('data', 'mqtt-outbox.jsonl'),
-    outboxFsync: true,
+    outboxFsync: 'interval',
     outboxLimit: 10_000,
     reconnect: { minMs: 100, maxMs: 2000 },
     ...options,

@@ -51,6 +51,10 @@ export type ParsedCommand =
   | { readonly kind: 'unreadable'; readonly problems: string }
 
 const decode = Schema.decodeUnknownEither(CommandEnvelope)
+// The same schema's encoded side, as a guard: about 4 us where a full decode takes 15. The full
+// decode runs only for invalid input, to say what is wrong (test/actors/mqtt/envelope.test.ts
+// checks that both agree).
+const isEnvelope = Schema.is(Schema.encodedBoundSchema(CommandEnvelope))
 
 /**
  * Parses and validates one message.
@@ -89,6 +93,13 @@ export function parseCommand(bytes: Buffer): ParsedCommand {
       messageId: id,
       problems: `expected at most ${MAX_COMMAND_BYTES} bytes, found ${bytes.length}`,
     }
+  if (isEnvelope(doc)) {
+    const d = doc as Record<string, unknown>
+    return {
+      kind: 'valid',
+      command: { ...d, payload: d.payload ?? {}, waitResponse: d.waitResponse ?? false } as CommandEnvelope,
+    }
+  }
   const r = decode(doc, { errors: 'all', onExcessProperty: 'preserve' })
   if (Either.isRight(r)) return { kind: 'valid', command: r.right as CommandEnvelope }
   const problems = ParseResult.ArrayFormatter.formatErrorSync(r.left)

@@ -280,17 +280,20 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     const b = base(s)
     if (!s.conn.connected() || b === undefined) return
     const client = s.conn.client()
+    if (client.disconnecting) return
     for (const [id, e] of s.unsent) {
       if (s.inFlight.size >= MAX_IN_FLIGHT) return
       s.unsent.delete(id)
       s.inFlight.set(id, Date.now())
       client.publish(`${b}/${e.topic}`, e.payload, { qos: 1 }, (err) => {
         s.inFlight.delete(id)
-        if (err) s.unsent.set(id, e)
-        else {
-          s.unsent.delete(id)
-          s.outbox.done(id)
+        // A refused publish waits for the next connect: pumping again now could loop on the error.
+        if (err) {
+          s.unsent.set(id, e)
+          return
         }
+        s.unsent.delete(id)
+        s.outbox.done(id)
         if (s.unsent.size > 0 && s.inFlight.size < MAX_IN_FLIGHT / 2) pump(s)
       })
     }

@@ -62,6 +62,8 @@ export function openConnection(o: MqttOptions, ev: ConnectionEvents): Connection
     connectTimeout: 5000,
     keepalive: 30,
     resubscribe: false,
+    // mqtt.js logs every packet through `debug`, which costs even when disabled.
+    log: () => {},
     ...(o.username === undefined ? {} : { username: o.username }),
     ...(o.password === undefined ? {} : { password: o.password }),
     ...tls,
@@ -72,7 +74,9 @@ export function openConnection(o: MqttOptions, ev: ConnectionEvents): Connection
     const c = mqtt.connect(o.url, options(v))
     client = c
     c.on('connect', () => {
-      if (c !== client) return
+      if (c !== client)
+        return // Commands and answers are small: Nagle's algorithm would hold them up to 40 ms.
+      ;(c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true)
       connected = true
       attempts = 0
       lastError = undefined

@@ -5,7 +5,8 @@
  * machine id the host resolved; the organisation id from `PETAL_ORGANIZATION_ID`, else the
  * thing-parameters file at `PETAL_THING_PARAMETERS_PATH`, default the original's path), the
  * original's topic names, and the outbox journal (`PETAL_MQTT_OUTBOX_PATH`, default
- * `data/mqtt-outbox.jsonl` beside the config; `PETAL_MQTT_OUTBOX_FSYNC`, default true). With
+ * `data/mqtt-outbox.jsonl` beside the config; `PETAL_MQTT_OUTBOX_FSYNC`: `always`, `interval`
+ * (default) or `never`). With
  * `--sim` and no URL, an embedded broker listens on `PETAL_EMBEDDED_MQTT_PORT` (default 1884) and
  * the organisation id falls back to `sim`.
  */
@@ -13,6 +14,7 @@ import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { OptionIssue, ProxyContext } from '../ProxyKind.ts'
+import type { FsyncMode } from './Outbox.ts'
 
 /** The original's thing-parameters path (no env override there; `PETAL_THING_PARAMETERS_PATH` here). */
 export const DEFAULT_THING_PARAMETERS_PATH = '/opt/droneleaf/certs/perm/thing-parameters.json'
@@ -47,14 +49,22 @@ export interface MqttOptions {
   readonly organizationPollMs: number
   readonly topics: MqttTopics
   readonly outboxPath: string
-  /** fdatasync each outbox batch before sending (survives power loss, not only a crash). */
-  readonly outboxFsync: boolean
+  /** How far the outbox forces the disk: `always`, `interval` (default) or `never` (see Outbox.ts). */
+  readonly outboxFsync: FsyncMode
   /** Entries the outbox may hold; past it QoS 1 publishes fail with `OutboxFull`. Default 10 000. */
   readonly outboxLimit: number
   /** Start an embedded aedes broker on this loopback port (the demo). */
   readonly embeddedBrokerPort?: number
   /** Reconnect backoff, ms. Default 100 doubling to 2000, 20% jitter. */
   readonly reconnect: { readonly minMs: number; readonly maxMs: number }
+}
+
+const FSYNC_VALUES: Readonly<Record<string, FsyncMode>> = {
+  always: 'always',
+  interval: 'interval',
+  never: 'never',
+  true: 'always',
+  false: 'never',
 }
 
 const URL_FORM = /^(mqtts?|wss?):\/\/[^\s/]+(\/\S*)?$/
@@ -121,10 +131,11 @@ export function parseMqttOptions(
       found: 'neither',
     })
   const fsyncRaw = text('PETAL_MQTT_OUTBOX_FSYNC')?.toLowerCase()
-  if (fsyncRaw !== undefined && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(fsyncRaw))
+  const fsync = FSYNC_VALUES[fsyncRaw ?? 'interval']
+  if (fsync === undefined)
     issues.push({
       key: 'PETAL_MQTT_OUTBOX_FSYNC',
-      expected: 'true or false',
+      expected: 'always, interval or never (true means always, false never)',
       found: JSON.stringify(fsyncRaw),
     })
   const caFile = file('PETAL_MQTT_CA_FILE')
@@ -159,7 +170,7 @@ export function parseMqttOptions(
       organizationPollMs: 2000,
       topics,
       outboxPath: path('PETAL_MQTT_OUTBOX_PATH', defaultOutbox)!,
-      outboxFsync: fsyncRaw === undefined ? true : ['true', '1', 'yes', 'on'].includes(fsyncRaw),
+      outboxFsync: fsync!,
       outboxLimit: 10_000,
       ...(embeddedBrokerPort === undefined ? {} : { embeddedBrokerPort }),
       reconnect: { minMs: 100, maxMs: 2000 },

@@ -4,7 +4,8 @@
  * up to its own `waitMs`), and one for pub/sub, which resubscribes every channel and pattern after
  * each reconnect. Reconnects back off from 50 ms to 1 s (no busy loop; a returning server is seen
  * within about a second). Calls are started as they arrive and answered when redis answers, so
- * they are pipelined, not serialised. The listener registry outlives an incarnation: a restarted
+ * they are pipelined, not serialised (auto-pipelining: those of one turn share a write). The
+ * listener registry outlives an incarnation: a restarted
  * actor subscribes everything again. Commands in flight when the connection drops fail with
  * `ProxyUnavailable` and are not resent (a resend could apply a push twice).
  */
@@ -59,6 +60,8 @@ export function redisBehavior(options: RedisOptions): Behavior<RedisState, Redis
       const cmd = new Redis({
         ...base,
         connectionName: 'petal-commands',
+        // Commands issued in the same turn go out in one write (a syscall per command otherwise).
+        enableAutoPipelining: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         autoResendUnfulfilledCommands: false,

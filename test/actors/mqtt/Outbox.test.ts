@@ -13,14 +13,14 @@ const path = () => join(mkdtempSync(join(tmpdir(), 'petal-outbox-')), 'outbox.js
 
 it('keeps unacknowledged entries across a reopen, in order, and ignores a torn last line', async () => {
   const p = path()
-  const a = await Outbox.open(p, { fsync: true, limit: 100 })
+  const a = await Outbox.open(p, { fsync: 'always', limit: 100 })
   const e1 = await a.add('response', '{"n":1}')
   const e2 = await a.add('command/web', '{"n":2}')
   await a.add('response', '{"n":3}')
   a.done(e2.id)
   await a.close()
   appendFileSync(p, '{"a":99,"t":"resp') // a crash in the middle of a write
-  const b = await Outbox.open(p, { fsync: true, limit: 100 })
+  const b = await Outbox.open(p, { fsync: 'always', limit: 100 })
   expect(b.pending().map((e) => [e.topic, e.payload])).toEqual([
     ['response', '{"n":1}'],
     ['response', '{"n":3}'],
@@ -32,13 +32,13 @@ it('keeps unacknowledged entries across a reopen, in order, and ignores a torn l
 
 it('compacts a journal past 1 MiB to its live entries', async () => {
   const p = path()
-  const box = await Outbox.open(p, { fsync: false, limit: 100_000 })
+  const box = await Outbox.open(p, { fsync: 'never', limit: 100_000 })
   const big = JSON.stringify({ pad: 'x'.repeat(2000) })
   for (let i = 0; i < 600; i++) box.done((await box.add('response', big)).id)
   const live = await box.add('response', '{"keep":true}')
   await box.close()
   expect(statSync(p).size).toBeLessThan(1024 * 1024)
-  const again = await Outbox.open(p, { fsync: false, limit: 100 })
+  const again = await Outbox.open(p, { fsync: 'never', limit: 100 })
   expect(again.pending().map((e) => e.id)).toEqual([live.id])
   // 1201 records were written; the rewrite dropped every acknowledged pair before it.
   expect(readFileSync(p, 'utf8').split('\n').filter(Boolean).length).toBeLessThan(600)
@@ -46,7 +46,7 @@ it('compacts a journal past 1 MiB to its live entries', async () => {
 })
 
 it('refuses past its limit with OutboxFull, and accepts again once entries are done', async () => {
-  const box = await Outbox.open(path(), { fsync: false, limit: 2 })
+  const box = await Outbox.open(path(), { fsync: 'never', limit: 2 })
   const a = await box.add('response', '1')
   await box.add('response', '2')
   const err = await box.add('response', '3').catch((e: unknown) => e)

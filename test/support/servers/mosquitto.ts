@@ -14,7 +14,7 @@ export interface Mosquitto extends ServerProcess {
 
 /** Starts mosquitto on free loopback ports. */
 export async function startMosquitto(
-  options: { websockets?: boolean; persistence?: boolean } = {},
+  options: { websockets?: boolean; persistence?: boolean; extraConfig?: readonly string[] } = {},
 ): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'petal-mosquitto-'))
   // Started as root, mosquitto drops to the `mosquitto` user, which must be able to save its database.
@@ -33,6 +33,7 @@ export async function startMosquitto(
           'allow_anonymous true',
           `persistence ${options.persistence ? 'true' : 'false'}`,
           `persistence_location ${dir}/`,
+          ...(options.extraConfig ?? []),
           ...(wsPort === undefined ? [] : [`listener ${wsPort} 127.0.0.1`, 'protocol websockets']),
           '',
         ].join('\n'),
