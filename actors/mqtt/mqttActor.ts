@@ -110,10 +110,15 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         inFlight: new Map(),
         dedup: new Dedup(),
       }
-      if (org.organization_id === null)
+      if (org.organization_id === null && o.organizationFallback === undefined)
         ctx.log.warn(
           { proxy: 'mqtt' },
           `mqtt: no organization id yet (${org.problem}); watching ${o.thingParametersPath}`,
+        )
+      else if (org.organization_id === null)
+        ctx.log.info(
+          { proxy: 'mqtt' },
+          `mqtt: organization id '${o.organizationFallback}' until ${o.thingParametersPath} gives one`,
         )
       if (o.organizationId === undefined) ctx.setInterval(() => watchOrg(ctx, s), o.organizationPollMs)
       ctx.setInterval(() => requeueStuck(ctx, s), STUCK_CHECK_MS)

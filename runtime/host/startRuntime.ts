@@ -4,6 +4,8 @@
  *     /            one_for_one, budget `supervision.root` (3 restarts a minute)
  *     /proxies     rest_for_one, in dependency order, budget `supervision.proxies`
  *     /petals      one_for_one; startup petals first; each petal with its own budget, marked failed past it
+ *     /mqtt-router with the mqtt proxy: commands to petal actors, answers to `response`
+ *     /health      with the redis proxy: the health overview published every few seconds
  *     /http        the HTTP API
  *
  * Resolves once every actor has been tried, with the HTTP address bound. A petal whose proxies are
