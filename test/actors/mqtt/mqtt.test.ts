@@ -5,7 +5,8 @@
  * VALIDATION_ERROR, an organisation id that appears late subscribes without a restart, QoS 1
  * publishes survive a broker outage, and an MQTT 3.1.1-only broker (aedes) is handled by fallback.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,7 +20,7 @@ import type { CommandEnvelope } from '../../../actors/mqtt/envelope.ts'
 import { ProxyUnavailable } from '../../../actors/ProxyUnavailable.ts'
 import { mosquittoPub, mosquittoSub } from '../../support/peers/mosquittoCli.ts'
 import { startMosquitto } from '../../support/servers/mosquitto.ts'
-import type { ServerProcess } from '../../support/servers/serverProcess.ts'
+import { freePort, type ServerProcess } from '../../support/servers/serverProcess.ts'
 import { until } from '../../support/until.ts'
 
 const MACHINE = 'test-machine-1'
@@ -212,6 +213,80 @@ describe('mqtt proxy: identity and outages', () => {
       await until(async () => (await mqtt.healthCheck()).outbox.pending === 0, 5000, 'outbox drained')
     } finally {
       sub.stop()
+      await mqtt.close()
+      await broker.stop()
+    }
+  })
+
+  it('connects over ws:// (mosquitto websockets listener)', async () => {
+    const broker = await startMosquitto({ websockets: true })
+    const mqtt = await createMqttProxy({
+      ...proxyOptions(broker.port),
+      url: `ws://127.0.0.1:${broker.wsPort}`,
+    })
+    try {
+      await until(
+        async () => (await mqtt.healthCheck()).status === 'healthy',
+        5000,
+        'subscribed over WebSocket',
+      )
+      const got: string[] = []
+      mqtt.registerHandler((_t, cmd) => got.push(cmd.messageId))
+      await mosquittoPub(broker.port, `${BASE}/command/edge`, [
+        JSON.stringify({ messageId: 'ws-1', command: 'petal-a/b' }),
+      ])
+      await until(() => got.includes('ws-1'), 3000, 'the command over WebSocket')
+    } finally {
+      await mqtt.close()
+      await broker.stop()
+    }
+  })
+
+  it('connects over mqtts:// with the CA file (PETAL_MQTT_CA_FILE)', async () => {
+    const dir = tmp()
+    const key = join(dir, 'key.pem')
+    const cert = join(dir, 'cert.pem')
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ])
+    expect(made.status, made.stderr?.toString()).toBe(0)
+    chmodSync(dir, 0o755)
+    chmodSync(key, 0o644)
+    const tlsPort = await freePort()
+    const broker = await startMosquitto({
+      extraConfig: [`listener ${tlsPort} 127.0.0.1`, `certfile ${cert}`, `keyfile ${key}`],
+    })
+    const mqtt = await createMqttProxy({
+      ...proxyOptions(broker.port),
+      url: `mqtts://127.0.0.1:${tlsPort}`,
+      caFile: cert,
+    })
+    // Without the CA the self-signed certificate is refused: the TLS settings are really in use.
+    const untrusting = await createMqttProxy({
+      ...proxyOptions(broker.port),
+      url: `mqtts://127.0.0.1:${tlsPort}`,
+    })
+    try {
+      await until(async () => (await mqtt.healthCheck()).status === 'healthy', 5000, 'subscribed over TLS')
+      const refused = await untrusting.healthCheck()
+      expect(refused.connection.connected).toBe(false)
+      expect(refused.details).toMatch(/certificate/i)
+    } finally {
+      await untrusting.close()
       await mqtt.close()
       await broker.stop()
     }
