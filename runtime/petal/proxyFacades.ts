@@ -2,14 +2,16 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
+import type { RedisFacade } from '../../actors/redis/RedisFacade.ts'
 
 /** Facade types by proxy name. */
 export interface ProxyFacades {
   ext_mavlink: unknown
   ftp_mavlink: unknown
-  redis: unknown
+  redis: RedisFacade
   db: unknown
   cloud: unknown
   bucket: unknown
-  mqtt: unknown
+  mqtt: MqttFacade
 }

@@ -5,9 +5,11 @@
  */
 import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
 import { kernelBench } from './kernel.ts'
+import { messagingBench } from './messaging.ts'
 
 const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   kernel: kernelBench,
+  messaging: messagingBench,
 }
 
 async function main(argv: string[]): Promise<number> {
