@@ -3,7 +3,26 @@
  * types), the proxy facade types, and the actor kernel for programs that embed the runtime.
  */
 
+export {
+  type CreateMavlinkProxyOptions,
+  createMavlinkProxy,
+  type MavlinkProxy,
+} from '../actors/mavlink/createMavlinkProxy.ts'
+export {
+  MavlinkClosed,
+  MavlinkError,
+  MavlinkTimeout,
+  MavlinkUnavailable,
+  MavlinkValidationError,
+} from '../actors/mavlink/errors.ts'
+export type { MavlinkFacade } from '../actors/mavlink/MavlinkFacade.ts'
+export type { MavlinkMessage } from '../actors/mavlink/MavlinkMessage.ts'
+export type { ConfirmedParam, RebootRequest } from '../actors/mavlink/MavlinkOperations.ts'
 export { isProxyName, PROXY_NAMES, type ProxyHealth, type ProxyName } from '../actors/ProxyKind.ts'
+export type { ParamGetOptions, ParamGetReport, ParamReading } from '../machines/paramGet.machine.ts'
+export type { ParamSetOptions, ParamSetReport, ParamSetResult } from '../machines/paramSet.machine.ts'
+export { ParamSpecError } from '../machines/paramSpec.ts'
+export type { RebootResult, RebootStatusCode } from '../machines/reboot.machine.ts'
 export {
   type ActorContext,
   ActorFailed,

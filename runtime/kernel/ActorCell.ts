@@ -16,7 +16,7 @@ import type { DeadLetters } from './DeadLetters.ts'
 import type { Dispatcher } from './Dispatcher.ts'
 import { deliver, request } from './delivery.ts'
 import { ActorFailed, ActorStopped, describeError, HandlerTimeout } from './errors.ts'
-import type { InspectionBus, SupervisionKind } from './inspection.ts'
+import type { InspectionBus, InspectionEvent, SupervisionKind } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import { DEFAULT_MAILBOX_CAPACITY, Mailbox } from './Mailbox.ts'
 import { type Cleanup, isThenable, OwnedResources } from './OwnedResources.ts'
@@ -36,6 +36,8 @@ export interface CellEnv {
   readonly dispatcher: Dispatcher
   readonly deadLetters: DeadLetters
   readonly bus: InspectionBus
+  /** Forwards XState inspection events into `bus` (one shared function per system). */
+  readonly inspect: (event: InspectionEvent) => void
   readonly rootId: string
   readonly attribute: boolean
   /** The cell whose code runs now (for inspection's `sourceRef`). */
@@ -132,6 +134,10 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
 
   get clock(): Clock {
     return this.env.clock
+  }
+
+  get inspect(): (event: InspectionEvent) => void {
+    return this.env.inspect
   }
 
   reply(value: unknown): void {

@@ -78,6 +78,7 @@ export class ActorSystem {
       dispatcher: new Dispatcher(options.throughput ?? 64),
       deadLetters: this.deadLetters,
       bus: this.bus,
+      inspect: this.xstateInspect,
       rootId: '/',
       attribute: options.asyncAttribution ?? true,
       current: null,

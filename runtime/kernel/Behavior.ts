@@ -6,6 +6,7 @@
  */
 import type { ActorRef } from './ActorRef.ts'
 import type { Clock } from './Clock.ts'
+import type { InspectionEvent } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import type { OverflowPolicy } from './Mailbox.ts'
 
@@ -67,6 +68,12 @@ export interface ActorContext<M extends Message = Message> {
   readonly clock: Clock
   /** Restarts so far (0 for the first incarnation). */
   readonly restarts: number
+  /**
+   * The system's inspection sink, for XState actors this actor starts:
+   * `createActor(machine, { inspect: ctx.inspect, clock: ctx.clock })` makes the machine visible
+   * to `system.inspect` observers beside the kernel's actors. Costs one check when nobody inspects.
+   */
+  readonly inspect: (event: InspectionEvent) => void
 
   /** Answers the `ask` being handled; ignored for a `tell`. */
   reply(value: unknown): void

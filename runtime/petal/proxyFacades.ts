@@ -2,10 +2,11 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { MavlinkFacade } from '../../actors/mavlink/MavlinkFacade.ts'
 
 /** Facade types by proxy name. */
 export interface ProxyFacades {
-  ext_mavlink: unknown
+  ext_mavlink: MavlinkFacade
   ftp_mavlink: unknown
   redis: unknown
   db: unknown
