@@ -9,7 +9,8 @@
  *   within `listTimeout`, default 2 s, then `quietTimeout`, default 1 s, at least 3× the round
  *   trip). A list that never answers is re-sent up to `listRetries` (default 3) times. After the
  *   stream goes quiet, missing indices are requested by index, 10 in flight (`repairWindow`),
- *   `repairRetries` (default 5) resends each; any PARAM_VALUE that fills a hole is accepted,
+ *   `repairRetries` resends each (default 10: reads are harmless, and 30% loss each way needs
+ *   about that many); any PARAM_VALUE that fills a hole is accepted,
  *   whenever it comes. A PARAM_VALUE with another `param_count` means the set changed (ArduPilot
  *   adds parameters when a `*_ENABLE` is set): the table is dropped and the list restarted, at most
  *   `maxResyncs` (default 2) times. PX4's `_HASH_CHECK` is recorded, never counted. At
@@ -54,7 +55,7 @@ export interface ParamGetOptions {
   readonly listRetries?: number
   /** All: index requests at once while repairing. Default 10. */
   readonly repairWindow?: number
-  /** All: resends per missing index. Default 5. */
+  /** All: resends per missing index. Default 10. */
   readonly repairRetries?: number
   /** All: restarts of the list after a count change. Default 2. */
   readonly maxResyncs?: number
@@ -97,7 +98,7 @@ function createContext(input: ParamGetInput): GetContext {
   const window = new RequestWindow<string | number>(
     byNames
       ? { maxInFlight: o.maxInFlight ?? 10, maxRetries: o.maxRetries ?? 3 }
-      : { maxInFlight: o.repairWindow ?? 10, maxRetries: o.repairRetries ?? 5 },
+      : { maxInFlight: o.repairWindow ?? 10, maxRetries: o.repairRetries ?? 10 },
     rtt,
   )
   for (const n of input.names ?? []) window.add(n)

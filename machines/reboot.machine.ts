@@ -75,7 +75,7 @@ const onAck = [
   {
     guard: and(['ours', 'accepted', 'ackMode']),
     target: 'done',
-    actions: ['keepAck', { type: 'finish', params: ackAccepted }],
+    actions: ['keepAck', 'accepted'],
   },
   { guard: and(['ours', 'accepted']), target: 'waitDrop', actions: 'keepAck' },
   { guard: and(['ours', 'sitlDenied']), target: 'waitDrop', actions: 'keepAck' },
@@ -132,7 +132,7 @@ export const rebootMachine = setup({
     }),
     heard: assign({ lastHb: ({ context }) => context.now() }),
     keepAck: assign({ ackResult: ({ event }) => (event.type === 'COMMAND_ACK' ? event.result : null) }),
-    finish: assign({ result: (_, make: () => RebootResult) => make() }),
+    accepted: assign({ result: () => ackAccepted() }),
     failAck: assign({
       result: ({ event }) => ackFailure(event.type === 'COMMAND_ACK' ? event.result : -1),
     }),

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { Frame } from '../../../actors/mavlink/codec/Frame.ts'
 import { FrameEncoder } from '../../../actors/mavlink/codec/FrameEncoder.ts'
 import { FrameParser } from '../../../actors/mavlink/codec/FrameParser.ts'
-import type { Frame } from '../../../actors/mavlink/codec/Frame.ts'
 import { readTlog } from '../../../actors/mavlink/codec/tlog.ts'
 import {
   commandLongPayload,
@@ -65,7 +65,14 @@ describe('golden: vtol.tlog (a real ArduPlane SITL capture)', () => {
     const values = records.map((r) => r.frame).filter((f) => f.msgid === MSG.PARAM_VALUE)
     expect(values.length).toBe(1147)
     for (const f of values) {
-      const again = enc.frame(MSG.PARAM_VALUE, paramValuePayload(readParamValue(f)), 1, f.seq, f.sysid, f.compid)
+      const again = enc.frame(
+        MSG.PARAM_VALUE,
+        paramValuePayload(readParamValue(f)),
+        1,
+        f.seq,
+        f.sysid,
+        f.compid,
+      )
       expect(Buffer.from(again).equals(Buffer.from(f.bytes))).toBe(true)
     }
   })
@@ -76,7 +83,13 @@ describe('hand-computed frames', () => {
     const enc = new FrameEncoder({ sysid: 255, compid: 190 })
     const frame = enc.frame(
       MSG.PARAM_SET,
-      paramSetPayload({ targetSystem: 1, targetComponent: 1, name: 'SERIAL2_PROTOCOL', bits: 0x40000000, paramType: 2 }),
+      paramSetPayload({
+        targetSystem: 1,
+        targetComponent: 1,
+        name: 'SERIAL2_PROTOCOL',
+        bits: 0x40000000,
+        paramType: 2,
+      }),
     )
     const name = [...'SERIAL2_PROTOCOL'].map((c) => c.charCodeAt(0))
     const header = [0xfd, 23, 0, 0, 0, 255, 190, 23, 0, 0]
@@ -91,7 +104,13 @@ describe('hand-computed frames', () => {
     enc.seq = 7
     const frame = enc.frame(
       MSG.COMMAND_LONG,
-      commandLongPayload({ targetSystem: 1, targetComponent: 1, command: 246, confirmation: 0, params: [1, 0, 0, 0, 0, 0, 0] }),
+      commandLongPayload({
+        targetSystem: 1,
+        targetComponent: 1,
+        command: 246,
+        confirmation: 0,
+        params: [1, 0, 0, 0, 0, 0, 0],
+      }),
     )
     const payload = [0x00, 0x00, 0x80, 0x3f, ...new Array(24).fill(0), 246, 0, 1, 1]
     const header = [0xfd, 32, 0, 0, 7, 2, 140, 76, 0, 0]
@@ -150,7 +169,10 @@ describe('robustness', () => {
 
   it('truncated frames never throw, and the next frame after garbage is still found', () => {
     const enc = new FrameEncoder({ sysid: 1, compid: 1 })
-    const good = enc.frame(MSG.PARAM_VALUE, paramValuePayload({ name: 'RTL_ALT', bits: 0x44fa0000, paramType: 9, count: 5, index: 3 }))
+    const good = enc.frame(
+      MSG.PARAM_VALUE,
+      paramValuePayload({ name: 'RTL_ALT', bits: 0x44fa0000, paramType: 9, count: 5, index: 3 }),
+    )
     fc.assert(
       fc.property(fc.integer({ min: 1, max: good.length - 1 }), (cut) => {
         const p = new FrameParser()

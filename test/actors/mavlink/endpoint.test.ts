@@ -12,9 +12,21 @@ describe('endpoint strings', () => {
     expect(parseEndpoint('udpout:10.0.0.2:14550')).toEqual({ kind: 'udpout', host: '10.0.0.2', port: 14550 })
     expect(parseEndpoint('tcp:localhost:5760')).toEqual({ kind: 'tcp', host: 'localhost', port: 5760 })
     expect(parseEndpoint('tcpin:[::1]:5760')).toEqual({ kind: 'tcpin', host: '::1', port: 5760 })
-    expect(parseEndpoint('serial:/dev/ttyUSB0:57600')).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baud: 57600 })
-    expect(parseEndpoint('serial:/dev/ttyUSB0', 921600)).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baud: 921600 })
-    expect(parseEndpoint('/dev/ttyACM0', 57600)).toEqual({ kind: 'serial', path: '/dev/ttyACM0', baud: 57600 })
+    expect(parseEndpoint('serial:/dev/ttyUSB0:57600')).toEqual({
+      kind: 'serial',
+      path: '/dev/ttyUSB0',
+      baud: 57600,
+    })
+    expect(parseEndpoint('serial:/dev/ttyUSB0', 921600)).toEqual({
+      kind: 'serial',
+      path: '/dev/ttyUSB0',
+      baud: 921600,
+    })
+    expect(parseEndpoint('/dev/ttyACM0', 57600)).toEqual({
+      kind: 'serial',
+      path: '/dev/ttyACM0',
+      baud: 57600,
+    })
   })
 
   it('round-trips through formatEndpoint', () => {
@@ -23,7 +35,15 @@ describe('endpoint strings', () => {
   })
 
   it('refuses bad strings with a message naming the forms', () => {
-    for (const bad of ['', 'udpin:1.2.3.4', 'ftp:h:1', 'udpout:h:0', 'udpout:h:99999', 'serial:/dev/x:fast', 'tcp::5']) {
+    for (const bad of [
+      '',
+      'udpin:1.2.3.4',
+      'ftp:h:1',
+      'udpout:h:0',
+      'udpout:h:99999',
+      'serial:/dev/x:fast',
+      'tcp::5',
+    ]) {
       expect(() => parseEndpoint(bad)).toThrow(MavlinkValidationError)
     }
     expect(() => parseEndpoint('ftp:h:1')).toThrow(/expected udpin:HOST:PORT/)

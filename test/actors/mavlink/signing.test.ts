@@ -27,7 +27,11 @@ describe('message signing', () => {
   })
 
   it('signs frames that verify, with node-mavlink agreeing on the signature', () => {
-    const enc = new FrameEncoder({ sysid: 2, compid: 140, signer: new Signer(key, 3, () => Date.UTC(2026, 0, 1)) })
+    const enc = new FrameEncoder({
+      sysid: 2,
+      compid: 140,
+      signer: new Signer(key, 3, () => Date.UTC(2026, 0, 1)),
+    })
     const frame = enc.frame(0, hb)
     expect(frame.length).toBe(21 + 13)
     const [f] = parse(frame)
