@@ -14,8 +14,9 @@
  *   default 1.5 s, within `hbDropWindow`, default 5 s) and return (within `hbReturnWindow`,
  *   default 30 s): OK_ACK_ACCEPTED_HB_CONFIRMED, or OK_HB_CONFIRMED_NO_ACK.
  * - Only the target autopilot's heartbeats may be fed in (the original counted anyone's). The gap
- *   is timed from the last one seen, `input.lastHeartbeatAt` before the flow began. No polling:
- *   every wait is one timer.
+ *   is timed from the last one seen, `input.lastHeartbeatAt` before the flow began; a drop and
+ *   return that happen while the ACK is still awaited count too. No polling: every wait is one
+ *   timer.
  */
 import { and, assign, enqueueActions, setup } from 'xstate'
 import type { MavlinkEvent, SendEmitted } from './mavlinkEvents.ts'
@@ -64,6 +65,8 @@ interface RebootContext {
   attempts: number
   ackResult: number | null
   lastHb: number
+  /** A heartbeat came after a gap of at least `hbDropGap` since the command: drop and return seen. */
+  sawReturn: boolean
   result: RebootResult | undefined
 }
 
@@ -130,7 +133,10 @@ export const rebootMachine = setup({
         },
       })
     }),
-    heard: assign({ lastHb: ({ context }) => context.now() }),
+    heard: assign(({ context }) => {
+      const now = context.now()
+      return { lastHb: now, sawReturn: context.sawReturn || now - context.lastHb >= ms(context.o.hbDropGap) }
+    }),
     keepAck: assign({ ackResult: ({ event }) => (event.type === 'COMMAND_ACK' ? event.result : null) }),
     accepted: assign({ result: () => ackAccepted() }),
     failAck: assign({
@@ -164,6 +170,7 @@ export const rebootMachine = setup({
       attempts: 0,
       ackResult: null,
       lastHb: input.lastHeartbeatAt ?? input.now(),
+      sawReturn: false,
       result: undefined,
     }
   },
@@ -182,6 +189,8 @@ export const rebootMachine = setup({
       on: { COMMAND_ACK: [...onAck] },
     },
     waitDrop: {
+      // A fast autopilot may have dropped and come back while we waited for the ACK.
+      always: { guard: ({ context }) => context.sawReturn, target: 'done', actions: 'confirmed' },
       initial: 'watching',
       after: { dropWindow: { target: 'done', actions: 'noDrop' } },
       states: {

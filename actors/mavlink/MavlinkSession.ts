@@ -146,6 +146,13 @@ export class MavlinkSession {
     this.parser.push(chunk, this.onFrameBound)
   }
 
+  /** The transport came up: a link that must announce itself says hello at once. */
+  linkUp(): void {
+    if (this.closed || !this.o.announce || this.connected) return
+    this.cancelBeat?.()
+    this.beat()
+  }
+
   /** Sends a frame for message `msgid` with `payload`; false when the transport refused it. */
   sendPayload(msgid: number, payload: Uint8Array): boolean {
     return this.write(this.encoder.frame(msgid, payload))

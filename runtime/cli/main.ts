@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { configCheck } from './configCheck.ts'
+import { registerMavlinkCommands } from './mavlinkCommands.ts'
 import { runStart } from './start.ts'
 import { packageVersion } from './version.ts'
 
@@ -65,6 +66,8 @@ config
   .action(async (opts: { config?: string; envFile?: string; sim: boolean }) => {
     process.exitCode = await configCheck(opts)
   })
+
+registerMavlinkCommands(program)
 
 interface StartFlags {
   config?: string

@@ -102,6 +102,13 @@ describe('reboot machine', () => {
     })
   })
 
+  it('counts a drop and return that happen while the ACK is still awaited', () => {
+    const d = reboot('ack')
+    d.clock.setTimeout(() => d.send(hb), 2_700)
+    d.advance(3_000)
+    expect(d.output<RebootResult>().statusCode).toBe('OK_REBOOT_CONFIRMED_NO_ACK')
+  })
+
   it('IN_PROGRESS stops the resends and extends the wait (the original failed here)', () => {
     const d = reboot('ack', (_m, dd) => dd.send(ack(5)))
     d.advance(2_500)

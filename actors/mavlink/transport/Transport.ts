@@ -28,6 +28,8 @@ export interface Transport {
   readonly up: boolean
   /** Sending first makes the peer notice us (udpout): announce while no autopilot is heard. */
   readonly announces: boolean
+  /** The local address once bound (UDP, TCP listeners): how a port 0 is learned. */
+  local?(): { readonly host: string; readonly port: number } | undefined
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 /**
  * Endpoint strings, pymavlink style: `udpin:H:P` (listen; `udp:H:P` is the same), `udpout:H:P`
- * (send to), `tcp:H:P` (connect), `tcpin:H:P` (listen), `serial:/dev/X:BAUD` or a bare device
+ * (send to), `tcp:H:P` (connect), `tcpin:H:P` (listen; port 0 picks a free port for both
+ * listeners), `serial:/dev/X:BAUD` or a bare device
  * path (`/dev/ttyACM0`, baud from `PETAL_MAVLINK_BAUD`, default 115200). IPv6 hosts go in
  * brackets (`udpin:[::1]:14550`). A bad string is a `MavlinkValidationError` naming the forms.
  */
@@ -58,7 +59,9 @@ export function parseEndpoint(text: string, defaultBaud = 115_200): Endpoint {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(rest)
   if (m === null) return bad('expected HOST:PORT after the scheme')
   const port = Number(m[3])
-  if (!(port >= 1 && port <= 65535)) return bad(`port ${m[3]} is outside 1..65535`)
+  // Port 0 (any free port) only makes sense where we listen.
+  const min = kind === 'udpin' || kind === 'tcpin' ? 0 : 1
+  if (!(port >= min && port <= 65535)) return bad(`port ${m[3]} is outside ${min}..65535`)
   return { kind, host: m[1] ?? m[2]!, port }
 }
 

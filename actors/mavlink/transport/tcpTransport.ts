@@ -113,6 +113,12 @@ function tcpServer(
       return up
     },
     announces: false,
+    local() {
+      const a = up ? server?.address() : undefined
+      return a === undefined || a === null || typeof a === 'string'
+        ? undefined
+        : { host: a.address, port: a.port }
+    },
     write(bytes) {
       if (clients.size === 0) return false
       for (const c of clients) c.write(bytes)

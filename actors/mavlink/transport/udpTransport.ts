@@ -57,6 +57,11 @@ export function udpTransport(
       return up
     },
     announces: endpoint.kind === 'udpout',
+    local() {
+      if (!up || socket === undefined) return undefined
+      const a = socket.address()
+      return { host: a.address, port: a.port }
+    },
     write(bytes) {
       if (!up || socket === undefined || peer === undefined) return false
       socket.send(bytes, peer.port, peer.address)
