@@ -11,7 +11,6 @@ import type { Dispatch } from './Dispatch.ts'
 import type { MavlinkOperations } from './MavlinkOperations.ts'
 import type { MavlinkSession } from './MavlinkSession.ts'
 import type { MavlinkProxyOptions } from './options.ts'
-import { formatEndpoint } from './transport/endpoint.ts'
 
 /** What health reads. */
 export interface HealthInputs {
@@ -70,7 +69,7 @@ export function mavlinkHealth(h: HealthInputs): ProxyHealth {
     parser: { available: true, ...(s.target === undefined ? {} : { system_id: s.target.sysid }) },
     monitoring: { connection_monitor_active: true, heartbeat_task_active: s.connected },
     stats: {
-      endpoint_kind: e.kind === 'serial' ? 'serial' : formatEndpoint(e).split(':')[0],
+      endpoint_kind: h.endpointName.split(':')[0],
       autopilot: s.target?.autopilot ?? null,
       param_encoding: s.encoding,
       param_encoding_source: s.encodingSource,

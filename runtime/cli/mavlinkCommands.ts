@@ -26,6 +26,7 @@ export function registerMavlinkCommands(program: Command): void {
     .option('--latency-ms <n>', 'one-way latency, ms')
     .option('--baud <n>', 'link rate in bit/s (10 bits per byte), both ways')
     .option('--seed <n>', 'seed of the lossy link')
+    .option('--sysid <n>', 'system id of the vehicle (default 1)')
     .option('--armed', 'armed: reboots are refused (FAILED)', false)
     .option('--param-errors', 'newer ArduPilot: PARAM_ERROR for unknown names and denied writes', false)
     .option('--reboot-silence-ms <n>', 'silence after a reboot, ms (default 3000)')

@@ -30,6 +30,7 @@ export interface SimFlags {
   readonly seed?: string
   readonly armed: boolean
   readonly paramErrors: boolean
+  readonly sysid?: string
   readonly rebootSilenceMs?: string
   readonly drop?: readonly string[]
 }
@@ -82,6 +83,7 @@ export async function runSim(flags: SimFlags): Promise<number> {
       (endpoint.kind === 'serial' ? endpoint.baud : undefined)
     const seed = number('--seed', flags.seed, 0, 2 ** 31) ?? 1
     const silence = number('--reboot-silence-ms', flags.rebootSilenceMs, 0, 600_000)
+    const sysid = number('--sysid', flags.sysid, 1, 255)
     const dropped = new Set<number>()
     for (const name of flags.drop ?? []) {
       const id = messageId(name.toUpperCase())
@@ -107,6 +109,7 @@ export async function runSim(flags: SimFlags): Promise<number> {
       autopilot: flags.autopilot,
       armed: flags.armed,
       paramErrors: flags.paramErrors,
+      ...(sysid === undefined ? {} : { sysid }),
       ...(baud === undefined ? {} : { bandwidthBytesPerSec: baud / 10 }),
       ...(silence === undefined ? {} : { rebootSilenceMs: silence }),
     })

@@ -100,8 +100,8 @@ export const DEFAULT_BUDGETS = {
 
 /** The config `petal start --sim` uses when no file is given. */
 export const SIM_CONFIG = {
-  enabled_proxies: [] as string[],
-  enabled_petals: ['petal-example'],
+  enabled_proxies: ['ext_mavlink'] as string[],
+  enabled_petals: ['petal-example', 'petal-system-control', 'petal-parameter-config'],
   startup_petals: [] as string[],
 }
 

@@ -126,3 +126,72 @@ export function startSim(args: string[], timeoutMs = 30_000): Promise<SimProcess
 export function clientOf(endpoint: string): string {
   return endpoint.replace(/^udpin:/, 'udpout:').replace(/^tcpin:/, 'tcp:')
 }
+
+/** A running `petal start`. */
+export interface RuntimeProcess {
+  readonly url: string
+  readonly pid: number | undefined
+  readonly output: () => string
+  stop(): Promise<number | null>
+}
+
+/** Starts `petal start args...` (HTTP on a free port) and waits for its `ready` line. */
+export function startPetalRuntime(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs = 60_000,
+): Promise<RuntimeProcess> {
+  const [bin, ...pre] = petalCommand()
+  const c = spawn(bin!, [...pre, 'start', '--http-port', '0', ...args], {
+    cwd,
+    env: { ...process.env, PETAL_LOG_TO_FILE: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const collect = (d: Buffer) => {
+    out = (out + d.toString()).slice(-200_000)
+  }
+  c.stdout.on('data', collect)
+  c.stderr.on('data', collect)
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      c.kill('SIGKILL')
+      reject(new Error(`petal start gave no ready line within ${timeoutMs} ms\n${out}`))
+    }, timeoutMs)
+    c.once('exit', (code) => {
+      clearTimeout(t)
+      reject(new Error(`petal start exited (${code}) before ready\n${out}`))
+    })
+    const onData = () => {
+      const m = /"event":"ready","http":"([^"]+)"/.exec(out)
+      if (m === null) return
+      clearTimeout(t)
+      c.removeAllListeners('exit')
+      c.stdout.off('data', onData)
+      resolve({
+        url: m[1]!,
+        pid: c.pid,
+        output: () => out,
+        stop: () =>
+          new Promise((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done(c.exitCode)
+            c.once('exit', (code) => done(code))
+            c.kill('SIGTERM')
+          }),
+      })
+    }
+    c.stdout.on('data', onData)
+  })
+}
+
+/** Polls `fn` every 200 ms until it returns a value that is not undefined. */
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn().catch(() => undefined)
+    if (v !== undefined) return v
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
