@@ -3,8 +3,11 @@
  * tracked on its own, so a slot is freed when its request is answered, found wrong, or has waited
  * a resend interval; a lost request or a lost reply therefore never leaks a slot (the original's
  * window stalled that way). Resends go before new requests. A request is sent at most
- * `1 + maxRetries` times. It is bookkeeping only: the caller decides what "answered" means and
- * sends what `fill` hands it.
+ * `1 + maxRetries` times. With `adaptive`, the window follows the link (as TCP Vegas): each
+ * first-attempt answer estimates the requests queued in the link, `limit × (1 − minRtt / rtt)`;
+ * below 2 the window grows by one (doubling per round trip), above 6 it shrinks by one, within
+ * `[maxInFlight, adaptive.max]`. Random loss does not shrink it; only queueing delay does. It is
+ * bookkeeping only: the caller decides what "answered" means and sends what `fill` hands it.
  */
 import type { RttEstimator } from './RttEstimator.ts'
 
@@ -36,11 +39,21 @@ export class RequestWindow<K> {
   /** Transmissions so far. */
   sent = 0
 
+  private readonly floor: number
+  private readonly ceiling: number
+
   constructor(
-    options: { readonly maxInFlight: number; readonly maxRetries: number },
+    options: {
+      readonly maxInFlight: number
+      readonly maxRetries: number
+      /** Grow the window up to `max` while the link does not queue. */
+      readonly adaptive?: { readonly max: number }
+    },
     private readonly rtt: RttEstimator,
   ) {
     this.limit = Math.max(1, options.maxInFlight)
+    this.floor = this.limit
+    this.ceiling = options.adaptive === undefined ? this.limit : Math.max(this.limit, options.adaptive.max)
     this.maxAttempts = 1 + Math.max(0, options.maxRetries)
   }
 
@@ -129,7 +142,11 @@ export class RequestWindow<K> {
     if (e === undefined) return undefined
     if (e.inFlight) {
       this.flying.delete(e)
-      if (e.attempts === 1) this.rtt.sample(now - e.sentAt)
+      if (e.attempts === 1) {
+        const rtt = now - e.sentAt
+        this.rtt.sample(rtt)
+        if (this.ceiling > this.floor && rtt > 0) this.adapt(rtt)
+      }
     }
     this.entries.delete(key)
     return e.attempts
@@ -152,6 +169,12 @@ export class RequestWindow<K> {
     }
     if (e.attempts > 0 && !this.retry.includes(key)) this.retry.unshift(key)
     return true
+  }
+
+  private adapt(rtt: number): void {
+    const queued = this.limit * (1 - (this.rtt.min ?? rtt) / rtt)
+    if (queued < 2) this.limit = Math.min(this.ceiling, this.limit + 1)
+    else if (queued > 6) this.limit = Math.max(this.floor, this.limit - 1)
   }
 
   /** When the earliest in-flight request's resend interval ends; undefined when none is in flight. */

@@ -26,6 +26,8 @@ export class RttEstimator {
   srtt: number | undefined = undefined
   rttvar = 0
   samples = 0
+  /** The smallest round trip seen: the link's delay without queueing. */
+  min: number | undefined = undefined
   private readonly minMs: number
   private readonly maxMs: number
 
@@ -37,6 +39,7 @@ export class RttEstimator {
   /** Records one round trip of `ms`. */
   sample(ms: number): void {
     this.samples++
+    if (this.min === undefined || ms < this.min) this.min = ms
     if (this.srtt === undefined) {
       this.srtt = ms
       this.rttvar = ms / 2

@@ -1,7 +1,8 @@
 /**
  * Bulk parameter set over a lossy link (the original's `set_params_bulk_lossy`, without its
  * defects). Rules, each tested in `test/machines/paramSet.test.ts`:
- * - Parameters go out as PARAM_SET, at most `maxInFlight` (default 8) at a time, in input order.
+ * - Parameters go out as PARAM_SET, at most `maxInFlight` (default 8) at a time, in input order;
+ *   with `adaptiveWindow: N` the window grows up to N while the link shows no queueing.
  * - In-flight is tracked per parameter: a request is resent after the resend interval (default
  *   0.8 s, then adapted to about 3× the measured round trip), which frees its slot, so lost frames
  *   never stall the window. Each parameter is sent at most `1 + maxRetries` times (default 3
@@ -32,8 +33,13 @@ export interface ParamSetOptions {
   readonly timeoutTotal?: number
   /** Resends per parameter after the first PARAM_SET. Default 3. */
   readonly maxRetries?: number
-  /** Parameters awaiting their echo at once. Default 8. */
+  /** Parameters awaiting their echo at once (the starting window when adaptive). Default 8. */
   readonly maxInFlight?: number
+  /**
+   * Grow the window from `maxInFlight` up to this while the link shows no queueing (delay-based,
+   * see `RequestWindow.ts`). Default: off (a fixed window of `maxInFlight`).
+   */
+  readonly adaptiveWindow?: number
   /** First resend interval, s; adapted to the measured round trip afterwards. Default 0.8. */
   readonly resendInterval?: number
   /** Floor of the adapted resend interval, s. Default 0.3. */
@@ -64,6 +70,8 @@ export interface ParamSetReport {
   readonly resendMs: number
   /** Smoothed round trip, ms (undefined without a first-attempt echo). */
   readonly rttMs: number | undefined
+  /** The window at the end. */
+  readonly window: number
 }
 
 function createContext(input: ParamSetInput): SetContext {
@@ -74,7 +82,11 @@ function createContext(input: ParamSetInput): SetContext {
     adaptive: o.adaptiveResend ?? true,
   })
   const window = new RequestWindow<string>(
-    { maxInFlight: o.maxInFlight ?? 8, maxRetries: o.maxRetries ?? 3 },
+    {
+      maxInFlight: o.maxInFlight ?? 8,
+      maxRetries: o.maxRetries ?? 3,
+      ...(o.adaptiveWindow === undefined ? {} : { adaptive: { max: o.adaptiveWindow } }),
+    },
     rtt,
   )
   const items = setItems(input.params, input.encoding)
@@ -146,6 +158,7 @@ export const paramSetMachine = setup({
       transmissions: context.window.sent,
       resendMs: context.rtt.resendMs(),
       rttMs: context.rtt.srtt,
+      window: context.window.limit,
     }
   },
 })

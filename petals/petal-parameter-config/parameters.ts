@@ -22,7 +22,7 @@ function optionalSeconds(payload: Record<string, unknown>, key: string): number 
 
 /**
  * Sets `payload.parameters` (`{ NAME: value | [value, type] | { value, type } }`); optional
- * `timeout` (s, default 30) and `max_in_flight`.
+ * `timeout` (s, default 30) and `max_in_flight` (a fixed window; default: adaptive, 8 to 64).
  *
  * @category petals
  */
@@ -45,7 +45,7 @@ export async function bulkSetParameters(mav: MavlinkFacade, payload: unknown): P
     const report = await mav.setParamsBulk(params, {
       timeoutTotal: optionalSeconds(p, 'timeout') ?? 30,
       maxRetries: 1_000,
-      ...(maxInFlight === undefined ? {} : { maxInFlight }),
+      ...(maxInFlight === undefined ? { adaptiveWindow: 64 } : { maxInFlight }),
     })
     const confirmed: Record<string, unknown> = {}
     const unconfirmed: { name: string; status: string; value: number; error?: string }[] = []

@@ -6,7 +6,8 @@
  * (set), 1 otherwise (no autopilot, partial result, adjusted or rejected values), 2 for bad usage
  * or invalid values (nothing is sent). `--timeout` is the whole operation's deadline (default 10 s
  * by names, 60 s for `--all`, 30 s for a set); within it each request is retried as often as the
- * deadline allows. A progress bar goes to stderr on a terminal.
+ * deadline allows. A set uses the adaptive window (8 growing to 64) unless `--max-in-flight`
+ * fixes it. A progress bar goes to stderr on a terminal.
  */
 import { readFileSync } from 'node:fs'
 import type { ParamGetReport } from '../../machines/paramGet.machine.ts'

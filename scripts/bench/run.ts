@@ -5,9 +5,11 @@
  */
 import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
 import { kernelBench } from './kernel.ts'
+import { mavlinkBench } from './mavlink.ts'
 
 const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   kernel: kernelBench,
+  mavlink: mavlinkBench,
 }
 
 async function main(argv: string[]): Promise<number> {
