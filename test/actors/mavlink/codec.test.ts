@@ -153,6 +153,23 @@ describe('exact parameter bits', () => {
   })
 })
 
+describe('PARAM_ERROR (345)', () => {
+  it('is in the dictionary: CRC-checked and decodable', async () => {
+    const { MavlinkMessage } = await import('../../../actors/mavlink/MavlinkMessage.ts')
+    const { paramErrorPayload } = await import('../../../actors/mavlink/codec/wireMessages.ts')
+    const frame = new FrameEncoder({ sysid: 1, compid: 1 }).frame(
+      MSG.PARAM_ERROR,
+      paramErrorPayload({ targetSystem: 2, targetComponent: 140, name: 'NOPE', index: -1, error: 1 }),
+    )
+    const frames: Frame[] = []
+    new FrameParser().push(frame, (f) => frames.push(f))
+    expect(frames[0]!.known).toBe(true)
+    const m = new MavlinkMessage(frames[0]!, 0)
+    expect(m.name).toBe('PARAM_ERROR')
+    expect(m.fields).toMatchObject({ paramId: 'NOPE', paramIndex: -1, error: 1, targetSystem: 2 })
+  })
+})
+
 describe('robustness', () => {
   it('random bytes never throw and yield only CRC-checked or raw frames', () => {
     fc.assert(

@@ -116,6 +116,18 @@ describe('ext_mavlink: connection', () => {
   })
 })
 
+describe('ext_mavlink: signing', () => {
+  it('with PETAL_MAVLINK_SIGNING_KEY, refuses the unsigned vehicle and signs what it sends', async () => {
+    sp = await simProxy({ proxy: { signingKey: 'secret' } })
+    await sp.clock.advanceAsync(3_000)
+    expect((await sp.proxy.status()).connected).toBe(false)
+    const h = (await sp.proxy.system.lookup('/ext_mavlink')!.ask({ type: 'health' })) as {
+      stats: Record<string, number>
+    }
+    expect(h.stats.signature_refused).toBeGreaterThanOrEqual(3)
+  })
+})
+
 describe('ext_mavlink: subscribers', () => {
   it('delivers by name, by id and to *, decodes fields on demand, and isolates a throwing subscriber', async () => {
     sp = await simProxy()
