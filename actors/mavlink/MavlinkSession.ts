@@ -197,7 +197,7 @@ export class MavlinkSession {
     return () => this.connectionListeners.delete(listener)
   }
 
-  /** Resolves once connected; rejects with `false` after `timeoutMs`. */
+  /** Resolves true once connected, false when `timeoutMs` passes first. */
   waitConnected(timeoutMs: number): Promise<boolean> {
     if (this.connected) return Promise.resolve(true)
     return new Promise((resolve) => {
