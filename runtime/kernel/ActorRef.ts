@@ -20,6 +20,8 @@ export const DEFAULT_ASK_TIMEOUT_MS = 5000
 export interface RefTarget {
   readonly path: string
   readonly id: string
+  /** The parent's ref (`undefined` for the root). */
+  readonly parentRef: ActorRef | undefined
   deliver(msg: Message, reply: undefined): boolean
   request(msg: Message, timeoutMs: number): Promise<unknown>
   snapshot(): ActorSnapshot
@@ -38,6 +40,8 @@ export interface ActorSnapshot {
   readonly restarts: number
   readonly lastError: string | undefined
   readonly mailbox: number
+  /** Wall-clock time (ms since the epoch) the current incarnation started running, if it runs. */
+  readonly runningSince: number | undefined
 }
 
 /**
@@ -83,6 +87,11 @@ export class ActorRef<M extends Message = Message> {
 
   getSnapshot(): ActorSnapshot {
     return this.target.snapshot()
+  }
+
+  /** The parent (XState's `_parent`, read by inspectors to draw the tree). */
+  get _parent(): ActorRef | undefined {
+    return this.target.parentRef
   }
 
   toJSON(): { id: string; path: string } {

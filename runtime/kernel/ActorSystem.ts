@@ -78,7 +78,6 @@ export class ActorSystem {
       dispatcher: new Dispatcher(options.throughput ?? 64),
       deadLetters: this.deadLetters,
       bus: this.bus,
-      inspect: this.xstateInspect,
       rootId: '/',
       attribute: options.asyncAttribution ?? true,
       current: null,
@@ -157,19 +156,23 @@ export class ActorSystem {
 
   /**
    * Attaches an inspection observer; returns the function that detaches it. Existing actors are
-   * announced to the new observer at once.
+   * announced to the new observer at once. With `messages: false` the observer gets lifecycle,
+   * supervision and XState-machine events but not one event per kernel message (cheaper).
    */
-  inspect(observer: InspectionObserver): () => void {
-    const off = this.bus.subscribe(observer)
+  inspect(observer: InspectionObserver, options?: { readonly messages?: boolean }): () => void {
+    const off = this.bus.subscribe(observer, options)
     for (const cell of this.registry.values()) {
       observer({ type: '@xstate.actor', rootId: '/', actorRef: cell.self })
     }
     return off
   }
 
-  /** Forwards events from XState actors (their `inspect` option) into this system's bus. */
-  readonly xstateInspect = (event: InspectionEvent): void => {
-    if (this.bus.active) this.bus.emit(event)
+  /**
+   * Forwards events from XState actors into this system's bus: pass it as their `inspect` option,
+   * so the Stately inspector and the dashboard see machines and kernel actors as one tree.
+   */
+  readonly xstateInspect = (event: { readonly type: string }): void => {
+    if (this.bus.active) this.bus.emit(event as InspectionEvent)
   }
 
   /** Status of every actor, as a tree from the root. */

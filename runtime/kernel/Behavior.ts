@@ -6,7 +6,6 @@
  */
 import type { ActorRef } from './ActorRef.ts'
 import type { Clock } from './Clock.ts'
-import type { InspectionEvent } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import type { OverflowPolicy } from './Mailbox.ts'
 
@@ -69,11 +68,11 @@ export interface ActorContext<M extends Message = Message> {
   /** Restarts so far (0 for the first incarnation). */
   readonly restarts: number
   /**
-   * The system's inspection sink, for XState actors this actor starts:
-   * `createActor(machine, { inspect: ctx.inspect, clock: ctx.clock })` makes the machine visible
-   * to `system.inspect` observers beside the kernel's actors. Costs one check when nobody inspects.
+   * Forwards an XState actor's inspection events into this system's inspection bus: start machines
+   * with `createActor(machine, { inspect: ctx.inspect, clock: ctx.clock })` and the dashboard and
+   * the Stately inspector see them in the same tree. Costs one check when nobody inspects.
    */
-  readonly inspect: (event: InspectionEvent) => void
+  readonly inspect: (event: { readonly type: string }) => void
 
   /** Answers the `ask` being handled; ignored for a `tell`. */
   reply(value: unknown): void

@@ -8,11 +8,10 @@
  */
 import type { ActorCell } from './ActorCell.ts'
 import { actorScope } from './asyncAttribution.ts'
-import type { ExitReason, Message } from './Behavior.ts'
+import type { ExitReason } from './Behavior.ts'
+import { notifyWatchers } from './deathWatch.ts'
 import { ActorStopped, describeError } from './errors.ts'
 import { withinDeadline } from './OwnedResources.ts'
-
-const SHUTDOWN: ExitReason = { kind: 'shutdown' }
 
 /** Stops `cell` for good: ends the incarnation within `budgetMs`, then finalizes it. */
 export function shutdown(cell: ActorCell, reason: ExitReason, budgetMs: number): Promise<void> {
@@ -33,7 +32,7 @@ export function stopIncarnation(cell: ActorCell, reason: ExitReason, budgetMs: n
   const inflight = cell.inflight
   const work = async (): Promise<void> => {
     if (inflight !== null) await inflight
-    cell.epoch++
+    cell.newEpoch()
     cell.busy = false
     cell.inflight = null
     cell.current?.reject(new ActorStopped(cell.path))
@@ -42,7 +41,7 @@ export function stopIncarnation(cell: ActorCell, reason: ExitReason, budgetMs: n
   }
   cell.ending = withinDeadline(cell.env.clock, budgetMs, work()).then(async (inTime) => {
     if (!inTime) {
-      cell.epoch++
+      cell.newEpoch()
       await abandon(cell)
     }
     afterEnd(cell)
@@ -119,7 +118,7 @@ async function abandon(cell: ActorCell): Promise<void> {
 
 function forceStop(cell: ActorCell): void {
   if (cell.isFinal) return
-  cell.epoch++
+  cell.newEpoch()
   cell.status = 'stopping'
   void abandon(cell).then(() => {
     afterEnd(cell)
@@ -143,15 +142,5 @@ export function finalize(
   })
   cell.mailbox.drainSystem()
   cell.emitSupervision(status === 'failed' ? 'gave-up' : 'stopped', reason.kind)
-  const watchers = cell.watchers
-  cell.watchers = null
-  if (watchers !== null) {
-    const msg = terminatedOf(cell, reason)
-    for (const w of watchers) w.signal({ kind: 'deliver', msg })
-  }
-}
-
-/** The `terminated` message watchers of `cell` receive. */
-export function terminatedOf(cell: ActorCell, reason: ExitReason = SHUTDOWN): Message {
-  return { type: 'terminated', ref: cell.self, reason } as Message
+  notifyWatchers(cell, reason)
 }
