@@ -36,13 +36,26 @@ export class InspectionHub {
   private readonly timer: NodeJS.Timeout
   /** Events not sent to a client that was too far behind. */
   dropped = 0
+  /** Events that could not be serialized. */
+  unconvertible = 0
 
   constructor(
     system: ActorSystem,
     private readonly tree: () => Promise<unknown>,
     private readonly logs: LogRing | undefined,
   ) {
-    this.off = system.inspect((e) => this.onEvent(toStatelyEvent(e)), { messages: false })
+    this.off = system.inspect(
+      (e) => {
+        // One event that cannot be converted must not unsubscribe the hub from the bus.
+        try {
+          this.onEvent(toStatelyEvent(e))
+        } catch (err) {
+          this.unconvertible++
+          system.log.debug({ err, type: e.type }, 'inspection event skipped: it could not be serialized')
+        }
+      },
+      { messages: false },
+    )
     this.offLogs = logs?.subscribe((line) => this.broadcast(logEvent(line))) ?? (() => {})
     this.timer = setInterval(() => void this.sendTree(), 1000)
     this.timer.unref()
@@ -53,7 +66,8 @@ export class InspectionHub {
     this.clients.add(client)
     for (const e of this.actors.values()) this.sendTo(client, e)
     for (const e of this.snapshots.values()) this.sendTo(client, e)
-    for (const e of this.recent) this.sendTo(client, e)
+    for (const e of this.recent)
+      if (e.type !== '@xstate.actor' && e.type !== '@xstate.snapshot') this.sendTo(client, e)
     for (const line of this.logs?.lines() ?? []) this.sendTo(client, logEvent(line))
     this.sendTo(client, await this.treeEvent())
   }

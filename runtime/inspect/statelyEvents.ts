@@ -64,6 +64,15 @@ export function machineDiagram(logic: unknown): string | undefined {
   return d === '' ? undefined : d
 }
 
+/** The actor's snapshot; XState refuses to give it while the actor initializes, so that is "active". */
+function safeSnapshot(ref: RefLike): unknown {
+  try {
+    return toJsonSafe(ref.getSnapshot?.()) ?? { status: 'active' }
+  } catch {
+    return { status: 'active' }
+  }
+}
+
 /**
  * Converts one inspection event; `undefined` for XState's internal events (transitions,
  * microsteps, actions), which the inspector does not take either.
@@ -84,7 +93,7 @@ export function toStatelyEvent(e: InspectionEvent): StatelyEvent | undefined {
         sessionId: ref.sessionId,
         parentId: ref._parent?.sessionId,
         definition: stringify(config ?? { id: ref.id ?? ref.sessionId }, replacer),
-        snapshot: toJsonSafe(ref.getSnapshot?.()),
+        snapshot: safeSnapshot(ref),
         ...(mermaid === undefined ? {} : { mermaid }),
       }
     }
