@@ -27,7 +27,10 @@ export function drive<M extends AnyStateMachine>(
   const d: Driven = {
     clock,
     sent,
-    send: (e) => actor.send(e as never),
+    send: (e) => {
+      // As the proxy does: a finished flow hears nothing more.
+      if ((actor.getSnapshot() as { status: string }).status === 'active') actor.send(e as never)
+    },
     advance: (ms) => clock.advance(ms),
     get done() {
       return (actor.getSnapshot() as { status: string }).status === 'done'
