@@ -7,7 +7,8 @@
  *    at 5% loss, 150 ms, 57600 baud; at least 2× faster than the fixed window at 20% loss.
  * 2. Ingest: frames/s through framing and dispatch (one type subscribed) on vtol.tlog repeated,
  *    against node-mavlink's splitter, parser and full decode: target ≥ 500 k/s and ≥ 3×.
- * `--quick` runs 2 cells with 200 parameters and a short ingest, for CI smoke runs.
+ * `--quick` runs 2 cells with 200 parameters and a short ingest, for CI smoke runs (the 1.3× T*
+ * target is then not checked: it is stated for a full set of 1000+ parameters).
  */
 import { loadavg } from 'node:os'
 import type { BenchOptions, BenchResult, BenchRow } from './harness.ts'
@@ -57,7 +58,8 @@ function row(
   const twice = c.loss === 0.2
   let pass = complete
   const targets = [`100% ${kind === 'set' ? 'confirmed' : 'read'} within ${r2(limit)} s`]
-  if (kind === 'set' && headline) {
+  // The 1.3x target is for a full parameter set: with --quick's 200 the window's ramp-up dominates.
+  if (kind === 'set' && headline && n >= 1000) {
     pass &&= ours.seconds <= 1.3 * star
     targets.push('<= 1.3x T*')
   }
