@@ -17,8 +17,9 @@ export class ProxyUnavailable extends Error {
   constructor(
     readonly proxy: string,
     readonly reason: string,
+    message = `${proxy} is unavailable: ${reason}`,
   ) {
-    super(`${proxy} is unavailable: ${reason}`)
-    this.name = 'ProxyUnavailable'
+    super(message)
+    this.name = new.target.name
   }
 }

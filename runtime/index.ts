@@ -4,6 +4,21 @@
  */
 
 export {
+  type CreateMavlinkProxyOptions,
+  createMavlinkProxy,
+  type MavlinkProxy,
+} from '../actors/mavlink/createMavlinkProxy.ts'
+export {
+  MavlinkClosed,
+  MavlinkError,
+  MavlinkTimeout,
+  MavlinkUnavailable,
+  MavlinkValidationError,
+} from '../actors/mavlink/errors.ts'
+export type { MavlinkFacade } from '../actors/mavlink/MavlinkFacade.ts'
+export type { MavlinkMessage } from '../actors/mavlink/MavlinkMessage.ts'
+export type { ConfirmedParam, RebootRequest } from '../actors/mavlink/MavlinkOperations.ts'
+export {
   type CreateMqttProxyOptions,
   createMqttProxy,
   type StandaloneMqttProxy,
@@ -19,6 +34,10 @@ export { RedisCommandError } from '../actors/redis/RedisCommandError.ts'
 export type { RedisCallback, RedisCallOptions, RedisFacade } from '../actors/redis/RedisFacade.ts'
 export type { RedisValue } from '../actors/redis/redisOps.ts'
 export type { RedisHealth } from '../actors/redis/redisProtocol.ts'
+export type { ParamGetOptions, ParamGetReport, ParamReading } from '../machines/paramGet.machine.ts'
+export type { ParamSetOptions, ParamSetReport, ParamSetResult } from '../machines/paramSet.machine.ts'
+export { ParamSpecError } from '../machines/paramSpec.ts'
+export type { RebootResult, RebootStatusCode } from '../machines/reboot.machine.ts'
 export {
   type ActorContext,
   ActorFailed,

@@ -7,6 +7,7 @@
  * Commands load their modules on demand, so `--help` and `--version` stay fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { registerMavlinkCommands } from './mavlinkCommands.ts'
 import { packageVersion } from './version.ts'
 
 const program = new Command()
@@ -70,6 +71,8 @@ config
     const { configCheck } = await import('./configCheck.ts')
     process.exitCode = await configCheck(opts)
   })
+
+registerMavlinkCommands(program)
 
 interface StartFlags {
   config?: string

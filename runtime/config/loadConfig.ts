@@ -114,8 +114,8 @@ export const DEFAULT_BUDGETS = {
 
 /** The config `petal start --sim` uses when no file is given. */
 export const SIM_CONFIG: FileConfig = {
-  enabled_proxies: ['mqtt'],
-  enabled_petals: ['petal-example'],
+  enabled_proxies: ['mqtt', 'ext_mavlink'],
+  enabled_petals: ['petal-example', 'petal-system-control', 'petal-parameter-config'],
   startup_petals: [] as string[],
 }
 

@@ -2,6 +2,8 @@
  * The proxy kinds this build can run, by name. A name of `PROXY_NAMES` missing here is known from
  * the original but not available yet: enabling it is a configuration error that says so.
  */
+
+import { mavlinkKind } from '../../actors/mavlink/kind.ts'
 import { mqttKind } from '../../actors/mqtt/mqttKind.ts'
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 import { redisKind } from '../../actors/redis/redisKind.ts'
@@ -10,6 +12,7 @@ import { redisKind } from '../../actors/redis/redisKind.ts'
 export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
   redis: redisKind as ProxyKind,
   mqtt: mqttKind as ProxyKind,
+  ext_mavlink: mavlinkKind as ProxyKind,
 }
 
 /** The kind for `name`, if this build has it. */

@@ -12,6 +12,8 @@ export interface BenchRow {
   readonly target: string
   /** True when `ours` meets the target. */
   readonly pass?: boolean
+  /** Further figures of the case (attempts, ratios...), printed by the benchmark itself. */
+  readonly details?: Readonly<Record<string, number | string>>
 }
 
 export interface BenchResult {
