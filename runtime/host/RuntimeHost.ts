@@ -4,7 +4,9 @@
  * child spec of a proxy or a petal and the services a petal gets. The whole tree exists before any
  * actor's `init` runs, so lookups by path work from then on.
  */
+import { randomUUID } from 'node:crypto'
 import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
+import { localIsoTimestamp } from '../../actors/mqtt/topics.ts'
 import type { FacadeOwner, ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 import type { RuntimeConfig } from '../config/loadConfig.ts'
 import type { HealthSources, ProxyEntry } from '../health/detailedHealth.ts'
@@ -126,6 +128,17 @@ export class RuntimeHost {
     for (const l of this.jobListeners) l(e)
   }
 
+  /** A phase-2 message on `command/web` (QoS 1); false when the mqtt proxy is not enabled. */
+  async publish(
+    command: string,
+    payload: Readonly<Record<string, unknown>>,
+    messageId: string = randomUUID(),
+  ): Promise<boolean> {
+    const mqtt = this.facade('mqtt') as MqttFacade | undefined
+    if (mqtt === undefined) return false
+    return mqtt.publishMessage({ messageId, command, timestamp: localIsoTimestamp(), payload }, { qos: 1 })
+  }
+
   /** What a petal's context reaches. */
   petalServices(name: string): PetalServices {
     const file = this.petals.get(name)?.file ?? this.config.configDir
@@ -141,6 +154,7 @@ export class RuntimeHost {
         return undefined
       },
       jobSink: this.jobSink,
+      publish: (event, payload, messageId) => this.publish(event, payload, messageId),
       settings: (this.config.petalSettings[name] ?? {}) as Record<string, unknown>,
     }
   }

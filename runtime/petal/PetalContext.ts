@@ -6,6 +6,7 @@
  */
 import type { ProxyName } from '../../actors/ProxyKind.ts'
 import type { ActorContext, ActorRef, Logger } from '../kernel/index.ts'
+import type { MqttCommand, MqttResponse } from './definePetal.ts'
 import type { JobHandle, JobRun, JobStartOptions, JobStatus } from './jobs.ts'
 import type { ProxyFacades } from './proxyFacades.ts'
 
@@ -41,8 +42,35 @@ export interface PetalInitContext<R extends ProxyName = ProxyName, O extends Pro
 
   /** Starts a job: a child actor running `run`, with progress and cancel. */
   job<T>(name: string, run: JobRun<T>, options?: JobStartOptions): JobHandle<T>
-  /** Jobs of this incarnation, newest last. */
+  /** Jobs of this incarnation, newest last (running ones, and the last 100 finished). */
   jobs(): readonly JobStatus[]
+  /** Cancels a running job of this incarnation; false when there is none with that id. */
+  cancelJob(id: string, reason?: string): boolean
+
+  /**
+   * Publishes the original's phase-2 message `{ messageId, command: '/<petal>/<event>', timestamp,
+   * payload }` on `command/web` (QoS 1, through the outbox). Resolves false when MQTT is not
+   * enabled. No need to declare the mqtt proxy.
+   */
+  publish(
+    event: string,
+    payload: Readonly<Record<string, unknown>>,
+    options?: { messageId?: string },
+  ): Promise<boolean>
+
+  /**
+   * The two-phase pattern of long commands: starts `run` as a job named `name` and answers at once
+   * (`{ status: 'success', data: { job_id } }`, or `OPERATION_ACTIVE` while a job of that name
+   * runs); when it ends, publishes its result (`{ success, status, message, data?, error_code?,
+   * job_id }`, `CANCELLED` if cancelled) on `/<petal>/<event>` with the command's messageId. Job
+   * progress is published by the host as for any job.
+   */
+  operation(
+    msg: MqttCommand,
+    name: string,
+    run: JobRun<MqttResponse>,
+    options?: { readonly event?: string; readonly timeoutMs?: number },
+  ): MqttResponse
 
   /** The kernel context, for what the SDK does not wrap. */
   readonly actor: ActorContext

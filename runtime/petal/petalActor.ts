@@ -9,7 +9,6 @@
 import type { FacadeOwner, ProxyName } from '../../actors/ProxyKind.ts'
 import {
   type ActorContext,
-  type ActorRef,
   type Behavior,
   describeError,
   HandlerTimeout,
@@ -26,17 +25,8 @@ import {
   type Petal,
   type PetalSocket,
 } from './definePetal.ts'
-import {
-  JobCancelled,
-  type JobHandle,
-  type JobRun,
-  type JobSink,
-  type JobStartOptions,
-  type JobStatus,
-  jobBehavior,
-} from './jobs.ts'
-import type { PetalContext } from './PetalContext.ts'
-import type { ProxyFacades } from './proxyFacades.ts'
+import type { JobSink } from './jobs.ts'
+import { PetalIncarnation, type PetalState } from './PetalIncarnation.ts'
 
 /** Default time limit of an MQTT or HTTP handler, ms. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000
@@ -70,14 +60,14 @@ export interface PetalServices {
   /** Feeds an `on` entry; undefined when no enabled proxy serves `prefix`. */
   subscribe(prefix: string, topic: string, deliver: (payload: unknown) => void): (() => void) | undefined
   readonly jobSink: JobSink
+  /**
+   * Publishes the original's phase-2 message `{ messageId, command: '/<petal>/<event>',
+   * timestamp, payload }` on `command/web`; resolves false when MQTT is not enabled.
+   */
+  publish(event: string, payload: Readonly<Record<string, unknown>>, messageId?: string): Promise<boolean>
   readonly settings: Readonly<Record<string, unknown>>
   /** Runs a `cpuHeavy` handler's worker (absent: such handlers answer HANDLER_ERROR). */
   readonly runWorker?: WorkerRunner
-}
-
-interface PetalState {
-  user: unknown
-  readonly pctx: PetalIncarnation
 }
 
 /** @internal The behaviour of a petal. */
@@ -303,143 +293,5 @@ function unknownCommand(petal: Petal, command: string): MqttResponse {
     message: `Unknown command: ${command}`,
     error_code: 'UNKNOWN_COMMAND',
     available_commands: Object.keys(petal.mqtt ?? {}).map((k) => `${petal.name}/${k}`),
-  }
-}
-
-const MAX_FINISHED_JOBS = 100
-
-/** @internal The petal context of one incarnation. */
-export class PetalIncarnation implements PetalContext<unknown> {
-  private next: { value: unknown } | undefined = undefined
-  private readonly jobTable: JobStatus[] = []
-  private jobSeq = 0
-  private readonly owned = new Map<ProxyName, unknown>()
-  private ownerView: FacadeOwner | undefined = undefined
-
-  constructor(
-    private readonly petal: Petal,
-    private readonly services: PetalServices,
-    readonly actor: ActorContext<Message>,
-    readonly log: Logger,
-  ) {}
-
-  get name(): string {
-    return this.petal.name
-  }
-  get version(): string {
-    return this.petal.version
-  }
-  get settings(): Readonly<Record<string, unknown>> {
-    return this.services.settings
-  }
-  get restarts(): number {
-    return this.actor.restarts
-  }
-  get self(): ActorRef<never> {
-    return this.actor.self as unknown as ActorRef<never>
-  }
-
-  proxy<K extends ProxyName>(name: K): ProxyFacades[K] {
-    if (!(this.petal.requires ?? []).includes(name)) {
-      throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'requires'`)
-    }
-    const facade = this.ownFacade(name)
-    if (facade === undefined) throw new Error(`${this.petal.name}: required proxy '${name}' is not enabled`)
-    return facade as ProxyFacades[K]
-  }
-
-  /** The facade as this incarnation sees it: callbacks run in its mailbox, released at its end. */
-  private ownFacade(name: ProxyName): unknown {
-    if (this.owned.has(name)) return this.owned.get(name)
-    this.ownerView ??= {
-      name: this.petal.name,
-      run: (fn) => {
-        this.actor.self.tell({ type: 'run', fn } as never)
-      },
-      onCleanup: (close) => this.actor.onCleanup(close),
-    }
-    const facade = this.services.facade(name, this.ownerView)
-    if (facade !== undefined) this.owned.set(name, facade)
-    return facade
-  }
-
-  optionalProxy<K extends ProxyName>(name: K): ProxyFacades[K] | undefined {
-    if (!(this.petal.optional ?? []).includes(name) && !(this.petal.requires ?? []).includes(name)) {
-      throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'optional'`)
-    }
-    return this.ownFacade(name) as ProxyFacades[K] | undefined
-  }
-
-  setState(next: unknown): void {
-    this.next = { value: next }
-  }
-
-  /** Applies a pending `setState`. */
-  commit(s: PetalState): void {
-    if (this.next !== undefined) s.user = this.next.value
-    this.next = undefined
-  }
-
-  /** Drops a pending `setState` (the handler failed). */
-  discard(): void {
-    this.next = undefined
-  }
-
-  setTimeout(fn: () => unknown, ms: number): () => void {
-    return this.actor.setTimeout(fn, ms)
-  }
-  setInterval(fn: () => unknown, ms: number): () => void {
-    return this.actor.setInterval(fn, ms)
-  }
-  guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
-    return this.actor.guard(fn)
-  }
-  onCleanup(close: (forced: boolean) => unknown): void {
-    this.actor.onCleanup(close)
-  }
-  fail(error: unknown): void {
-    this.actor.fail(error)
-  }
-
-  job<T>(name: string, run: JobRun<T>, options: JobStartOptions = {}): JobHandle<T> {
-    const id = options.id ?? `${name}-${++this.jobSeq}`
-    if (this.jobTable.some((j) => j.id === id && j.state === 'running')) {
-      throw new Error(`${this.petal.name}: a job with id '${id}' is already running`)
-    }
-    const status: JobStatus = {
-      id,
-      name,
-      petal: this.petal.name,
-      state: 'running',
-      progress: undefined,
-      error: undefined,
-      startedAt: Date.now(),
-      endedAt: undefined,
-    }
-    this.jobTable.push(status)
-    const finished = this.jobTable.filter((j) => j.state !== 'running')
-    if (finished.length > MAX_FINISHED_JOBS) this.jobTable.splice(this.jobTable.indexOf(finished[0]!), 1)
-    let settle!: { resolve(v: T): void; reject(e: unknown): void }
-    const result = new Promise<T>((resolve, reject) => {
-      settle = { resolve, reject }
-    })
-    result.catch(() => {})
-    const ref = this.actor.spawn(
-      `job-${id}`,
-      jobBehavior(status, run, settle, this.services.jobSink, this.log, options.timeoutMs),
-    )
-    return {
-      id,
-      result,
-      cancel: (reason = 'cancelled') => {
-        if (!ref.tell({ type: 'cancel', reason }) && status.state === 'running')
-          settle.reject(new JobCancelled(id, reason))
-      },
-      status: () => status,
-    }
-  }
-
-  jobs(): readonly JobStatus[] {
-    return this.jobTable
   }
 }

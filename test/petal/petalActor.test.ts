@@ -26,8 +26,14 @@ function command(cmd: string, payload: Record<string, unknown> = {}): MqttComman
   return { messageId: `m-${Math.random()}`, command: cmd, payload, waitResponse: true }
 }
 
+const published: { event: string; payload: unknown; messageId: string | undefined }[] = []
+
 function services(events: JobEvent[] = [], facades: Record<string, unknown> = {}): PetalServices {
   return {
+    publish: async (event, payload, messageId) => {
+      published.push({ event, payload, messageId })
+      return true
+    },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     facade: (name) => facades[name],
     subscribe: () => undefined,
@@ -359,5 +365,62 @@ describe('definePetal', () => {
     ).toThrow(
       "invalid petal definition: name: expected 'petal-<kebab-case>', found \"flight_records\"; version: expected a non-empty string, found \"\"; requires: 'reddis' is not a proxy name (ext_mavlink, ftp_mavlink, redis, db, cloud, bucket, mqtt); mqtt.bad key!: expected a command key of letters, digits, '_', '.', '-'; http['FETCH /x']: expected '<GET|POST|PUT|PATCH|DELETE> /path'; on['nocolon']: expected '<source>:<topic>', e.g. 'mavlink:HEARTBEAT'",
     )
+  })
+})
+
+describe('two-phase operations', () => {
+  const op = definePetal({
+    name: 'petal-op',
+    version: '1',
+    init: () => null,
+    mqtt: {
+      work: (msg, _s, ctx) =>
+        ctx.operation(msg, 'work', async (job) => {
+          job.progress({ done: 1, total: 2 })
+          await new Promise((r) => setTimeout(r, Number(msg.payload.ms ?? 5)))
+          if (job.signal.aborted) throw job.signal.reason
+          return { status: 'success', message: 'worked', data: { n: 2 } }
+        }),
+      stop: (msg, _s, ctx) => ({
+        status: 'success',
+        data: ctx.cancelJob(String(msg.payload.id), 'asked to stop'),
+      }),
+    },
+  })
+
+  it('answers at once, refuses a second run while one is active, then publishes the result with the messageId', async () => {
+    published.length = 0
+    const { ref } = await run(op)
+    const first = await ref.ask<Record<string, unknown>>({
+      type: 'mqtt',
+      key: 'work',
+      command: { ...command('petal-op/work', { ms: 30 }), messageId: 'm-first' },
+    })
+    expect(first).toEqual({ status: 'success', message: 'work started', data: { job_id: 'work-1' } })
+    expect(await mqtt(ref, 'work')).toMatchObject({
+      error_code: 'OPERATION_ACTIVE',
+      data: { job_id: 'work-1' },
+    })
+    await new Promise((r) => setTimeout(r, 80))
+    expect(published).toEqual([
+      {
+        event: '/petal-op/work',
+        messageId: 'm-first',
+        payload: { success: true, status: 'success', message: 'worked', data: { n: 2 }, job_id: 'work-1' },
+      },
+    ])
+  })
+
+  it('a cancelled operation publishes CANCELLED', async () => {
+    published.length = 0
+    const { ref } = await run(op)
+    await mqtt(ref, 'work', { ms: 200 })
+    expect((await mqtt(ref, 'stop', { id: 'work-1' })).data).toBe(true)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(published[0]).toMatchObject({
+      event: '/petal-op/work',
+      payload: { success: false, status: 'error', error_code: 'CANCELLED' },
+    })
+    expect((await mqtt(ref, 'stop', { id: 'work-1' })).data).toBe(false)
   })
 })
