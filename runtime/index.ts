@@ -3,6 +3,15 @@
  * types), the proxy facade types, and the actor kernel for programs that embed the runtime.
  */
 
+export {
+  type CreateLocalDbOptions,
+  createLocalDbProxy,
+  type StandaloneLocalDb,
+} from '../actors/localdb/createLocalDbProxy.ts'
+export { LocalDbError, type LocalDbErrorCode } from '../actors/localdb/LocalDbError.ts'
+export { type ChangeOptions, LocalDbFacade } from '../actors/localdb/LocalDbFacade.ts'
+export type { Migration, MigrationResult } from '../actors/localdb/migrations.ts'
+export type { SqlRow, SqlValue } from '../actors/localdb/sqlValues.ts'
 export { isProxyName, PROXY_NAMES, type ProxyHealth, type ProxyName } from '../actors/ProxyKind.ts'
 export {
   type ActorContext,

@@ -2,13 +2,14 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { LocalDbFacade } from '../../actors/localdb/LocalDbFacade.ts'
 
 /** Facade types by proxy name. */
 export interface ProxyFacades {
   ext_mavlink: unknown
   ftp_mavlink: unknown
   redis: unknown
-  db: unknown
+  db: LocalDbFacade
   cloud: unknown
   bucket: unknown
   mqtt: unknown
