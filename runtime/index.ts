@@ -3,6 +3,16 @@
  * types), the proxy facade types, and the actor kernel for programs that embed the runtime.
  */
 
+export { BucketFacade } from '../actors/bucket/BucketFacade.ts'
+export type { BucketErrorCode, BucketFailure, BucketResult } from '../actors/bucket/bucketResults.ts'
+export {
+  type CreateBucketOptions,
+  createBucketProxy,
+  type StandaloneBucket,
+} from '../actors/bucket/createBucketProxy.ts'
+export type { ListedObject, ListOptions } from '../actors/bucket/objectOperations.ts'
+export type { UploadProgress } from '../actors/bucket/resumableUpload.ts'
+export type { UploadOptions, UploadSuccess } from '../actors/bucket/uploadFlightLog.ts'
 export {
   type CreateLocalDbOptions,
   createLocalDbProxy,

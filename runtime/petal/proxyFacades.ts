@@ -2,6 +2,7 @@
  * The facade type `ctx.proxy(name)` returns, per proxy name. Each proxy kind's issue replaces its
  * `unknown` with the facade class from `actors/<kind>/`.
  */
+import type { BucketFacade } from '../../actors/bucket/BucketFacade.ts'
 import type { LocalDbFacade } from '../../actors/localdb/LocalDbFacade.ts'
 
 /** Facade types by proxy name. */
@@ -11,6 +12,6 @@ export interface ProxyFacades {
   redis: unknown
   db: LocalDbFacade
   cloud: unknown
-  bucket: unknown
+  bucket: BucketFacade
   mqtt: unknown
 }

@@ -2,12 +2,14 @@
  * The proxy kinds this build can run, by name. A name of `PROXY_NAMES` missing here is known from
  * the original but not available yet: enabling it is a configuration error that says so.
  */
+import { bucketKind } from '../../actors/bucket/bucketKind.ts'
 import { localDbKind } from '../../actors/localdb/localDbKind.ts'
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 
 /** Implemented proxy kinds. */
 export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
   db: localDbKind as ProxyKind,
+  bucket: bucketKind as ProxyKind,
 }
 
 /** The kind for `name`, if this build has it. */
