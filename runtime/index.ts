@@ -13,6 +13,14 @@ export {
 export type { ListedObject, ListOptions } from '../actors/bucket/objectOperations.ts'
 export type { UploadProgress } from '../actors/bucket/resumableUpload.ts'
 export type { UploadOptions, UploadSuccess } from '../actors/bucket/uploadFlightLog.ts'
+export { CloudDbFacade } from '../actors/clouddb/CloudDbFacade.ts'
+export type { CloudErrorCode, CloudFailure, CloudResult } from '../actors/clouddb/cloudResults.ts'
+export {
+  type CreateCloudDbOptions,
+  createCloudDbProxy,
+  type StandaloneCloudDb,
+} from '../actors/clouddb/createCloudDbProxy.ts'
+export type { ScanFilter, ScanOptions } from '../actors/clouddb/scanTable.ts'
 export {
   type CreateLocalDbOptions,
   createLocalDbProxy,

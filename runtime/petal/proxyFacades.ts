@@ -3,6 +3,7 @@
  * `unknown` with the facade class from `actors/<kind>/`.
  */
 import type { BucketFacade } from '../../actors/bucket/BucketFacade.ts'
+import type { CloudDbFacade } from '../../actors/clouddb/CloudDbFacade.ts'
 import type { LocalDbFacade } from '../../actors/localdb/LocalDbFacade.ts'
 
 /** Facade types by proxy name. */
@@ -11,7 +12,7 @@ export interface ProxyFacades {
   ftp_mavlink: unknown
   redis: unknown
   db: LocalDbFacade
-  cloud: unknown
+  cloud: CloudDbFacade
   bucket: BucketFacade
   mqtt: unknown
 }

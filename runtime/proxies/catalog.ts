@@ -3,6 +3,7 @@
  * the original but not available yet: enabling it is a configuration error that says so.
  */
 import { bucketKind } from '../../actors/bucket/bucketKind.ts'
+import { cloudDbKind } from '../../actors/clouddb/cloudDbKind.ts'
 import { localDbKind } from '../../actors/localdb/localDbKind.ts'
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 
@@ -10,6 +11,7 @@ import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
   db: localDbKind as ProxyKind,
   bucket: bucketKind as ProxyKind,
+  cloud: cloudDbKind as ProxyKind,
 }
 
 /** The kind for `name`, if this build has it. */

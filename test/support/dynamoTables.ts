@@ -1,0 +1,41 @@
+/**
+ * Creates DynamoDB tables for tests (PAY_PER_REQUEST, hash key `id` of type S unless given) with
+ * a raw client, and reads a table whole, bypassing every proxy.
+ */
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
+import { unmarshall } from '@aws-sdk/util-dynamodb'
+
+/** A raw client on `endpoint` with dummy credentials. */
+export function rawDynamo(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  })
+}
+
+/** Creates `table` with hash key `key` (string). */
+export async function createTable(client: DynamoDBClient, table: string, key = 'id'): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  )
+}
+
+/** Every item of `table`, unmarshalled, all pages. */
+export async function scanAll(client: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = []
+  let start: Record<string, never> | undefined
+  do {
+    const r = await client.send(
+      new ScanCommand({ TableName: table, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
+    )
+    for (const i of r.Items ?? []) out.push(unmarshall(i))
+    start = r.LastEvaluatedKey as Record<string, never> | undefined
+  } while (start !== undefined)
+  return out
+}
