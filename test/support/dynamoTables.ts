@@ -2,8 +2,8 @@
  * Creates DynamoDB tables for tests (PAY_PER_REQUEST, hash key `id` of type S unless given) with
  * a raw client, and reads a table whole, bypassing every proxy.
  */
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb'
-import { unmarshall } from '@aws-sdk/util-dynamodb'
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 
 /** A raw client on `endpoint` with dummy credentials. */
 export function rawDynamo(endpoint: string): DynamoDBClient {
