@@ -28,14 +28,19 @@ export async function createTable(client: DynamoDBClient, table: string, key = '
 
 /** Every item of `table`, unmarshalled, all pages. */
 export async function scanAll(client: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
+  const doc = DynamoDBDocumentClient.from(client)
   const out: Record<string, unknown>[] = []
-  let start: Record<string, never> | undefined
+  let start: Record<string, unknown> | undefined
   do {
-    const r = await client.send(
-      new ScanCommand({ TableName: table, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }),
+    const r = await doc.send(
+      new ScanCommand({
+        TableName: table,
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
     )
-    for (const i of r.Items ?? []) out.push(unmarshall(i))
-    start = r.LastEvaluatedKey as Record<string, never> | undefined
+    out.push(...(r.Items ?? []))
+    start = r.LastEvaluatedKey
   } while (start !== undefined)
   return out
 }
