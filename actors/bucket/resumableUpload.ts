@@ -60,6 +60,7 @@ export interface UploadOutcome {
 /** Uploads `job.filePath`; throws the last error when a request fails `retries` times. */
 export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   let retried = 0
+  const sendOptions = job.signal === undefined ? {} : { abortSignal: job.signal }
   const attempt = async <T>(fn: () => Promise<T>): Promise<T> => {
     for (let i = 1; ; i++) {
       job.signal?.throwIfAborted()
@@ -76,7 +77,10 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
     const body = readFileSync(job.filePath)
     job.onProgress?.({ loaded: 0, total: job.size, partsDone: 0, parts: 1, resumedParts: 0 })
     await attempt(() =>
-      job.client.send(new PutObjectCommand({ Bucket: job.bucket, Key: job.newKey, Body: body, ...job.put })),
+      job.client.send(
+        new PutObjectCommand({ Bucket: job.bucket, Key: job.newKey, Body: body, ...job.put }),
+        sendOptions,
+      ),
     )
     job.onProgress?.({ loaded: job.size, total: job.size, partsDone: 1, parts: 1, resumedParts: 0 })
     return { key: job.newKey, parts: 1, resumedParts: 0, retried }
@@ -84,7 +88,10 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   let state = loadState(job.stateFile)
   if (state === undefined || state.size !== job.size || state.partSize !== job.partSize) {
     const created = await attempt(() =>
-      job.client.send(new CreateMultipartUploadCommand({ Bucket: job.bucket, Key: job.newKey, ...job.put })),
+      job.client.send(
+        new CreateMultipartUploadCommand({ Bucket: job.bucket, Key: job.newKey, ...job.put }),
+        sendOptions,
+      ),
     )
     state = {
       uploadId: created.UploadId!,
@@ -122,6 +129,7 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
                 PartNumber: partNumber,
                 Body: body,
               }),
+              sendOptions,
             ),
           )
         } catch (error) {
@@ -154,6 +162,7 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
             })),
           },
         }),
+        sendOptions,
       ),
     )
   } catch (e) {
