@@ -19,7 +19,7 @@ import { listSegments, scanJournal, segmentPath } from './journal/segments.ts'
 import { LocalDbError } from './LocalDbError.ts'
 import { loadSqlJs } from './sqlJs.ts'
 import type { SqlRow, SqlValue } from './sqlValues.ts'
-import { isWrite } from './statementKind.ts'
+import { firstKeyword, isWrite } from './statementKind.ts'
 
 /** Options of {@link DurableDatabase.open}. */
 export interface DurableOptions {
@@ -48,6 +48,13 @@ export interface DurableStats {
   readonly recoveredRecords: number
   readonly droppedBytes: number
   readonly lastCheckpointError: string | undefined
+}
+
+/** A cached prepared statement and what it is. */
+interface Prepared {
+  readonly st: Statement
+  readonly write: boolean
+  readonly insert: boolean
 }
 
 interface Unit {
@@ -87,7 +94,8 @@ function runOn(db: Database, sql: string, params: readonly SqlValue[], st = db.p
 export class DurableDatabase {
   private unit: Unit | undefined
   private checkpointing: Promise<void> | undefined
-  private readonly cache = new Map<string, Statement>()
+  private readonly cache = new Map<string, Prepared>()
+  private rowidStatement: Statement | undefined
   private counters = {
     checkpoints: 0,
     lastCheckpointMs: undefined as number | undefined,
@@ -294,12 +302,11 @@ export class DurableDatabase {
   /** Runs one statement; inside a unit it is recorded for the journal. */
   step(sql: string, params: readonly SqlValue[]): StatementResult {
     const unit = this.unit
-    const write = isWrite(sql)
+    const p = this.prepare(sql)
     const run = (): StatementResult => {
-      const st = this.prepare(sql)
       let rows: SqlRow[]
       try {
-        rows = runOn(this.db, sql, params, st)
+        rows = runOn(this.db, sql, params, p.st)
       } catch (e) {
         throw new LocalDbError(
           'SQL_ERROR',
@@ -308,17 +315,26 @@ export class DurableDatabase {
       }
       return {
         rows,
-        changes: write ? this.db.getRowsModified() : 0,
-        lastInsertRowid: write
-          ? Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0])
-          : undefined,
+        changes: p.write ? this.db.getRowsModified() : 0,
+        lastInsertRowid: p.insert ? this.lastRowid() : undefined,
       }
     }
     if (unit === undefined) return run()
     const result = atTime(unit.timeMs, run)
     unit.statements.push({ sql, params })
-    if (write) unit.writes = true
+    if (p.write) unit.writes = true
     return result
+  }
+
+  private lastRowid(): number {
+    this.rowidStatement ??= this.db.prepare('SELECT last_insert_rowid()')
+    const st = this.rowidStatement
+    try {
+      st.step()
+      return Number(st.get()[0])
+    } finally {
+      st.reset()
+    }
   }
 
   /** Commits the open unit: in memory, then on disk; resolves once the journal record is durable. */
@@ -402,8 +418,10 @@ export class DurableDatabase {
     await this.checkpointing?.catch(() => {})
     if (this.journal.bytes > 0) await this.checkpoint()
     this.journal.close()
-    for (const st of this.cache.values()) st.free()
+    for (const p of this.cache.values()) p.st.free()
     this.cache.clear()
+    this.rowidStatement?.free()
+    this.rowidStatement = undefined
     this.db.close()
   }
 
@@ -413,26 +431,31 @@ export class DurableDatabase {
     this.db.close()
   }
 
-  private prepare(sql: string): Statement {
-    let st = this.cache.get(sql)
-    if (st !== undefined) return st
+  private prepare(sql: string): Prepared {
+    const hit = this.cache.get(sql)
+    if (hit !== undefined) return hit
+    let st: Statement
     try {
       st = this.db.prepare(sql)
     } catch (e) {
       throw new LocalDbError('SQL_ERROR', `${(e as Error).message} (in ${JSON.stringify(sql.slice(0, 200))})`)
     }
     if (this.cache.size >= STATEMENT_CACHE) {
-      const [oldest, old] = this.cache.entries().next().value as [string, Statement]
-      old.free()
+      const [oldest, old] = this.cache.entries().next().value as [string, Prepared]
+      old.st.free()
       this.cache.delete(oldest)
     }
-    this.cache.set(sql, st)
-    return st
+    const kw = firstKeyword(sql)
+    const p: Prepared = { st, write: isWrite(sql), insert: kw === 'INSERT' || kw === 'REPLACE' }
+    this.cache.set(sql, p)
+    return p
   }
 
   private reloadFromDisk(): void {
-    for (const st of this.cache.values()) st.free()
+    for (const p of this.cache.values()) p.st.free()
     this.cache.clear()
+    this.rowidStatement?.free()
+    this.rowidStatement = undefined
     this.db.close()
     this.journal.close()
     const loaded = DurableDatabase.load(this.sql, this.path, this.options)

@@ -51,10 +51,23 @@ export function buildWhere(where: unknown): BuiltStatement {
   return { sql: ` WHERE ${parts.join(' AND ')}`, params }
 }
 
+const insertCache = new Map<string, string>()
+
 /** `INSERT INTO table (...) VALUES (...)`. */
 export function buildInsert(table: unknown, data: unknown): BuiltStatement {
-  const t = quoteIdentifier(table, 'table')
   const cols = entries(data, 'data')
+  // names already checked once are looked up, not checked again (inserts repeat their shape)
+  const cacheKey = typeof table === 'string' ? `${table}\u0000${cols.map(([c]) => c).join('\u0000')}` : ''
+  const cached = insertCache.get(cacheKey)
+  if (cached !== undefined) return { sql: cached, params: cols.map(([c, v]) => toSqlValue(v, `data.${c}`)) }
+  const built = buildInsertUncached(table, cols)
+  if (insertCache.size > 500) insertCache.clear()
+  insertCache.set(cacheKey, built.sql)
+  return built
+}
+
+function buildInsertUncached(table: unknown, cols: [string, unknown][]): BuiltStatement {
+  const t = quoteIdentifier(table, 'table')
   return {
     sql: `INSERT INTO ${t} (${cols.map(([c]) => quoteIdentifier(c, 'column')).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
     params: cols.map(([c, v]) => toSqlValue(v, `data.${c}`)),

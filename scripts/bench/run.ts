@@ -5,9 +5,11 @@
  */
 import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
 import { kernelBench } from './kernel.ts'
+import { storageBench } from './storage.ts'
 
 const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   kernel: kernelBench,
+  storage: storageBench,
 }
 
 async function main(argv: string[]): Promise<number> {
