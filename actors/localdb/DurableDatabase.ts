@@ -8,15 +8,16 @@
  * append fails, the unit is reported failed and the in-memory state is reloaded from disk, so
  * memory never holds what the disk does not. Not thread-safe: one owner (the `db` actor) calls it.
  */
-import { existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs'
+import { mkdirSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { BindParams, Database, SqlJsStatic, Statement } from 'sql.js'
+import type { Database, SqlJsStatic, Statement } from 'sql.js'
 import type { Logger } from '../../runtime/kernel/index.ts'
-import { atTime, installDeterminism } from './deterministic.ts'
+import { atTime } from './deterministic.ts'
 import { AppendFile, fsyncDir, writeFileAtomic } from './journal/durableFiles.ts'
 import { encodeRecord, type JournalStatement } from './journal/journalRecord.ts'
-import { listSegments, scanJournal, segmentPath } from './journal/segments.ts'
+import { listSegments, segmentPath } from './journal/segments.ts'
 import { LocalDbError } from './LocalDbError.ts'
+import { META_TABLE, recoverDatabase, runOn } from './recoverDatabase.ts'
 import { loadSqlJs } from './sqlJs.ts'
 import type { SqlRow, SqlValue } from './sqlValues.ts'
 import { firstKeyword, isWrite } from './statementKind.ts'
@@ -64,21 +65,8 @@ interface Unit {
   writes: boolean
 }
 
-const META = '_petal_meta'
 const DEFAULT_CHECKPOINT_BYTES = 8 * 1024 * 1024
 const STATEMENT_CACHE = 128
-
-/** Runs one statement on `db` and returns its rows (the first statement of `sql` only). */
-function runOn(db: Database, sql: string, params: readonly SqlValue[], st = db.prepare(sql)): SqlRow[] {
-  try {
-    st.bind(params as unknown as BindParams)
-    const rows: SqlRow[] = []
-    while (st.step()) rows.push(st.getAsObject() as SqlRow)
-    return rows
-  } finally {
-    st.reset()
-  }
-}
 
 /**
  * The durable database.
@@ -117,7 +105,7 @@ export class DurableDatabase {
   static async open(path: string, options: DurableOptions = {}): Promise<DurableDatabase> {
     const sql = await loadSqlJs()
     mkdirSync(dirname(path), { recursive: true })
-    const loaded = DurableDatabase.load(sql, path, options)
+    const loaded = recoverDatabase(sql, path, options)
     const journal = new AppendFile(loaded.segment)
     const store = new DurableDatabase(
       path,
@@ -131,60 +119,6 @@ export class DurableDatabase {
     )
     if (loaded.damaged) await store.checkpoint()
     return store
-  }
-
-  private static load(sql: SqlJsStatic, path: string, options: DurableOptions) {
-    const log = options.log
-    let db: Database
-    try {
-      db = new sql.Database(existsSync(path) ? readFileSync(path) : undefined)
-      db.exec(`CREATE TABLE IF NOT EXISTS ${META} (key TEXT PRIMARY KEY, value)`)
-      for (const ddl of options.internalSchema ?? []) db.exec(ddl)
-    } catch (e) {
-      throw new LocalDbError(
-        'SQL_ERROR',
-        `${path}: expected a SQLite database file, found one that does not open (${(e as Error).message})`,
-      )
-    }
-    const { reseed } = installDeterminism(db)
-    const seqRow = db.exec(`SELECT value FROM ${META} WHERE key = 'journal_seq'`)
-    const snapshotSeq = Number(seqRow[0]?.values[0]?.[0] ?? 0)
-    const scan = scanJournal(path, snapshotSeq)
-    let seq = snapshotSeq
-    let damaged = scan.damage !== undefined
-    let replayed = 0
-    for (const record of scan.records) {
-      try {
-        reseed(record.seed)
-        atTime(record.timeMs, () => {
-          db.exec('BEGIN')
-          for (const st of record.statements) runOn(db, st.sql, st.params)
-          db.exec('COMMIT')
-        })
-      } catch (e) {
-        try {
-          db.exec('ROLLBACK')
-        } catch {
-          // no transaction was open
-        }
-        log?.error(
-          { seq: record.seq, error: (e as Error).message },
-          `${path}: journal record ${record.seq} does not replay; dropping it and what follows`,
-        )
-        damaged = true
-        break
-      }
-      seq = record.seq
-      replayed++
-    }
-    if (scan.damage !== undefined)
-      log?.warn(
-        { file: scan.damage.path, offset: scan.damage.offset, dropped_bytes: scan.damage.droppedBytes },
-        `${path}: journal ends early (${scan.damage.reason}); the unfinished tail was dropped`,
-      )
-    const last = scan.segments.at(-1)
-    const segment = !damaged && last !== undefined ? last.path : segmentPath(path, seq + 1)
-    return { db, reseed, seq, damaged, replayed, droppedBytes: scan.damage?.droppedBytes ?? 0, segment }
   }
 
   /**
@@ -384,7 +318,7 @@ export class DurableDatabase {
       return Promise.reject(new LocalDbError('NOT_ALLOWED', 'cannot checkpoint inside a unit of work'))
     const t0 = performance.now()
     const seq = this.seq
-    this.db.run(`INSERT OR REPLACE INTO ${META} (key, value) VALUES ('journal_seq', ?)`, [seq])
+    this.db.run(`INSERT OR REPLACE INTO ${META_TABLE} (key, value) VALUES ('journal_seq', ?)`, [seq])
     const bytes = this.db.export()
     const next = segmentPath(this.path, seq + 1)
     if (this.journal.path !== next) {
@@ -458,7 +392,7 @@ export class DurableDatabase {
     this.rowidStatement = undefined
     this.db.close()
     this.journal.close()
-    const loaded = DurableDatabase.load(this.sql, this.path, this.options)
+    const loaded = recoverDatabase(this.sql, this.path, this.options)
     this.db = loaded.db
     this.reseed = loaded.reseed
     this.seq = loaded.seq

@@ -8,14 +8,14 @@
  * again after 1 s. Checkpoints run when the journal passes its threshold and every interval.
  */
 import type { ActorContext, ActorRef, Behavior, Reply, Terminated } from '../../runtime/kernel/index.ts'
-import { DurableDatabase, type StatementResult } from './DurableDatabase.ts'
+import { changeRows } from './changeRows.ts'
+import { DurableDatabase } from './DurableDatabase.ts'
 import { LocalDbError } from './LocalDbError.ts'
-import type { LocalDbMsg, SyncOption, SyncStatus } from './localDbMessages.ts'
+import type { LocalDbMsg, SyncStatus } from './localDbMessages.ts'
 import type { LocalDbOptions } from './localDbOptions.ts'
-import { checkMigrations, MIGRATIONS_DDL, type MigrationResult } from './migrations.ts'
-import { ack, cloudTableOf, depth, enqueue, OUTBOX_DDL, peek } from './outbox.ts'
-import { buildDelete, buildInsert, buildSelectImages, buildUpdate } from './sqlBuilders.ts'
-import { type SqlRow, toSqlParams } from './sqlValues.ts'
+import { MIGRATIONS_DDL, runMigrations } from './migrations.ts'
+import { ack, depth, OUTBOX_DDL, peek } from './outbox.ts'
+import { toSqlParams } from './sqlValues.ts'
 import { checkAllowed } from './statementKind.ts'
 import { outboxPusher, type PusherMsg } from './sync/outboxPusher.ts'
 
@@ -170,8 +170,14 @@ async function handle(
     }
     case 'insert':
     case 'update':
-    case 'delete':
-      return change(s, msg)
+    case 'delete': {
+      const { result, queued } = await changeRows(store, msg, msg.tx !== undefined)
+      if (queued > 0) {
+        if (msg.tx === undefined) s.pusher?.tell({ type: 'kick' })
+        else if (s.tx !== undefined) s.tx.synced = true
+      }
+      return result
+    }
     case 'begin': {
       store.begin()
       const id = ++s.nextTx
@@ -205,7 +211,7 @@ async function handle(
       }
       return undefined
     case 'migrate':
-      return migrate(store, msg.owner, msg.migrations)
+      return runMigrations(store, msg.owner, msg.migrations)
     case 'outboxPeek':
       return peek(store, msg.limit)
     case 'outboxAck':
@@ -220,102 +226,6 @@ async function handle(
     case 'health':
       return health(s, options)
   }
-}
-
-type Change = Extract<LocalDbMsg, { type: 'insert' | 'update' | 'delete' }>
-
-/** Runs an insert, update or delete (with its outbox entries) as one unit, or inside the open tx. */
-async function change(s: State, msg: Change): Promise<unknown> {
-  const store = s.store
-  const sync: SyncOption = msg.sync ?? false
-  const cloudTable = sync === false ? undefined : cloudTableOf(msg.table, sync)
-  const built =
-    msg.type === 'insert'
-      ? buildInsert(msg.table, msg.data)
-      : msg.type === 'update'
-        ? buildUpdate(msg.table, msg.data, msg.where)
-        : buildDelete(msg.table, msg.where)
-  const own = msg.tx === undefined
-  if (own) store.begin()
-  let queued = 0
-  let result: StatementResult
-  try {
-    let images: SqlRow[] = []
-    if (cloudTable !== undefined && msg.type !== 'insert') {
-      const sel = buildSelectImages(msg.table, msg.where)
-      images = store.step(sel.sql, sel.params).rows
-    }
-    result = store.step(built.sql, built.params)
-    if (cloudTable !== undefined) {
-      const t = `"${msg.table}"`
-      if (msg.type === 'insert') {
-        queued = enqueue(
-          store,
-          cloudTable,
-          store.step(`SELECT * FROM ${t} WHERE rowid = ?`, [result.lastInsertRowid ?? -1]).rows,
-        )
-      } else if (msg.type === 'update') {
-        const ids = images.map((r) => r.__rowid ?? null)
-        const after =
-          ids.length === 0
-            ? []
-            : store.step(`SELECT * FROM ${t} WHERE rowid IN (${ids.map(() => '?').join(', ')})`, ids).rows
-        queued = enqueue(store, cloudTable, after)
-      } else {
-        queued = enqueue(store, cloudTable, images, { deleted: true })
-      }
-    }
-  } catch (e) {
-    if (own && store.inUnit) store.rollback()
-    throw e
-  }
-  if (own) await store.commit()
-  if (queued > 0) {
-    if (own) s.pusher?.tell({ type: 'kick' })
-    else if (s.tx !== undefined) s.tx.synced = true
-  }
-  return msg.type === 'insert'
-    ? { changes: result.changes, lastInsertRowid: result.lastInsertRowid }
-    : { changes: result.changes }
-}
-
-async function migrate(store: DurableDatabase, owner: string, list: unknown): Promise<MigrationResult> {
-  const migrations = checkMigrations(owner, list)
-  const done = new Set(
-    store
-      .read('SELECT version FROM _petal_migrations WHERE owner = ?', [owner])
-      .map((r) => Number(r.version)),
-  )
-  const applied: number[] = []
-  for (const m of migrations) {
-    if (done.has(m.version)) continue
-    const texts = typeof m.up === 'string' ? [m.up] : m.up
-    try {
-      store.begin()
-      try {
-        for (const text of texts) store.stepScript(text, checkAllowed)
-        store.step('INSERT INTO _petal_migrations (owner, version, applied_at) VALUES (?, ?, ?)', [
-          owner,
-          m.version,
-          Date.now(),
-        ])
-      } catch (e) {
-        store.rollback()
-        throw e
-      }
-      await store.commit()
-    } catch (e) {
-      throw new LocalDbError(
-        'MIGRATION_FAILED',
-        `${owner} migration ${m.version} failed and was not applied: ${(e as Error).message}`,
-      )
-    }
-    applied.push(m.version)
-  }
-  const current = Number(
-    store.read('SELECT max(version) AS v FROM _petal_migrations WHERE owner = ?', [owner])[0]?.v ?? 0,
-  )
-  return { owner, applied, current }
 }
 
 function health(s: State, options: LocalDbOptions): Record<string, unknown> {

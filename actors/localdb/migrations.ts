@@ -4,7 +4,9 @@
  * crash leaves either both or neither. Versions are positive integers, unique per call. `up` is
  * SQL text (several statements allowed) or a list of statements.
  */
+import type { DurableDatabase } from './DurableDatabase.ts'
 import { LocalDbError } from './LocalDbError.ts'
+import { checkAllowed } from './statementKind.ts'
 
 /** One migration. */
 export interface Migration {
@@ -55,4 +57,48 @@ export function checkMigrations(owner: unknown, migrations: unknown): Migration[
       )
   }
   return [...(migrations as Migration[])].sort((a, b) => a.version - b.version)
+}
+
+/** Applies `owner`'s pending migrations, each in its own unit with its record. */
+export async function runMigrations(
+  store: DurableDatabase,
+  owner: string,
+  list: unknown,
+): Promise<MigrationResult> {
+  const migrations = checkMigrations(owner, list)
+  const done = new Set(
+    store
+      .read('SELECT version FROM _petal_migrations WHERE owner = ?', [owner])
+      .map((r) => Number(r.version)),
+  )
+  const applied: number[] = []
+  for (const m of migrations) {
+    if (done.has(m.version)) continue
+    const texts = typeof m.up === 'string' ? [m.up] : m.up
+    try {
+      store.begin()
+      try {
+        for (const text of texts) store.stepScript(text, checkAllowed)
+        store.step('INSERT INTO _petal_migrations (owner, version, applied_at) VALUES (?, ?, ?)', [
+          owner,
+          m.version,
+          Date.now(),
+        ])
+      } catch (e) {
+        store.rollback()
+        throw e
+      }
+      await store.commit()
+    } catch (e) {
+      throw new LocalDbError(
+        'MIGRATION_FAILED',
+        `${owner} migration ${m.version} failed and was not applied: ${(e as Error).message}`,
+      )
+    }
+    applied.push(m.version)
+  }
+  const current = Number(
+    store.read('SELECT max(version) AS v FROM _petal_migrations WHERE owner = ?', [owner])[0]?.v ?? 0,
+  )
+  return { owner, applied, current }
 }
