@@ -82,5 +82,5 @@ export {
   type JobStartOptions,
   type JobStatus,
 } from './petal/jobs.ts'
-export type { PetalContext } from './petal/PetalContext.ts'
+export type { PetalContext, PetalInitContext } from './petal/PetalContext.ts'
 export type { ProxyFacades } from './petal/proxyFacades.ts'

@@ -13,9 +13,10 @@ export default definePetal({
   name: 'petal-example',
   version: '1.0.0',
   description: 'Counts, answers commands and runs a job: a starting point for new petals',
-  init: (ctx): State => {
+  init: (ctx) => {
     ctx.log.info({ restarts: ctx.restarts }, 'petal-example started')
-    return { count: 0, startedAt: new Date().toISOString() }
+    const state: State = { count: 0, startedAt: new Date().toISOString() }
+    return state
   },
   mqtt: {
     ping: (_msg, state) => ({ status: 'success', data: { pong: true, count: state.count } }),

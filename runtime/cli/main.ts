@@ -4,10 +4,9 @@
  * line once the tree is up; SIGINT/SIGTERM stop it in reverse order and exit 0); `petal config
  * check` prints the resolved config or every error. Exit codes: 0 ok, 1 unexpected error,
  * 2 bad usage, 70 the root supervisor gave up (let the init system restart us), 78 invalid config.
+ * Commands load their modules on demand, so `--help` and `--version` stay fast.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { configCheck } from './configCheck.ts'
-import { runStart } from './start.ts'
 import { packageVersion } from './version.ts'
 
 const program = new Command()
@@ -51,7 +50,12 @@ program
     ]),
   )
   .option('--seed <n>', 'seed of the supervision random (backoff jitter), for reproducible runs')
+  .option(
+    '--inspect [port]',
+    'relay the live actors and machines to the Stately inspector (a loopback page on this port, default 8080)',
+  )
   .action(async (opts: StartFlags) => {
+    const { runStart } = await import('./start.ts')
     process.exitCode = await runStart(opts)
   })
 
@@ -63,6 +67,7 @@ config
   .option('--env-file <file>', '.env file')
   .option('--sim', 'check the --sim configuration', false)
   .action(async (opts: { config?: string; envFile?: string; sim: boolean }) => {
+    const { configCheck } = await import('./configCheck.ts')
     process.exitCode = await configCheck(opts)
   })
 
@@ -73,6 +78,7 @@ interface StartFlags {
   httpPort?: string
   logLevel?: string
   seed?: string
+  inspect?: string | true
 }
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -23,6 +23,8 @@ export interface StartFlags {
   readonly httpPort?: string
   readonly logLevel?: string
   readonly seed?: string
+  /** `--inspect [port]`: true for the default port. */
+  readonly inspect?: string | true
 }
 
 /** Runs until stopped; resolves with the exit code (signals exit the process themselves). */
@@ -52,6 +54,9 @@ export async function runStart(flags: StartFlags): Promise<number> {
     return reportConfigError(new ConfigError(issues))
   }
   installProcessGuards(log)
+  // Kernel timers (backoff, time limits) are unref'd; this handle keeps the runtime alive while a
+  // restart waits, even when nothing else (no server, no socket) is open.
+  setInterval(() => {}, 1 << 30)
   const version = packageVersion()
   const seed = flags.seed === undefined ? undefined : Number(flags.seed)
   const runtime = await startRuntime(config, petals, {
@@ -79,6 +84,20 @@ export async function runStart(flags: StartFlags): Promise<number> {
     },
     `petal runtime ${version} ready on ${runtime.httpUrl} with ${config.enabledProxies.length} proxies and ${running.length} petals`,
   )
+
+  if (flags.inspect !== undefined) {
+    const port = flags.inspect === true ? 8080 : Number(flags.inspect)
+    try {
+      const { startStatelyRelay } = await import('../inspect/statelyRelay.ts')
+      const relay = await startStatelyRelay(runtime.system, port)
+      log.info(
+        { inspect: relay.url },
+        `Stately inspector relay on ${relay.url}: open it in a browser that can reach stately.ai`,
+      )
+    } catch (e) {
+      log.error({ err: e }, `--inspect: the relay could not start on port ${port}: ${describeError(e)}`)
+    }
+  }
 
   let stopping = false
   const stop = (signal: string): void => {

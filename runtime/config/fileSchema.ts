@@ -6,6 +6,7 @@
  * silently disables something.
  */
 import { Schema } from 'effect'
+import { isProxyName, PROXY_NAMES, type ProxyName } from '../../actors/ProxyKind.ts'
 
 const PetalName = Schema.String.pipe(
   Schema.pattern(/^petal-[a-z0-9][a-z0-9-]*$/, {
@@ -13,7 +14,13 @@ const PetalName = Schema.String.pipe(
   }),
 )
 
-const NameList = Schema.Array(Schema.String)
+const ProxyNameSchema = Schema.String.pipe(
+  Schema.filter((s): s is ProxyName => isProxyName(s), {
+    message: (i) => `Expected a proxy name (${PROXY_NAMES.join(', ')}), actual ${JSON.stringify(i.actual)}`,
+  }),
+)
+
+const ProxyList = Schema.Array(ProxyNameSchema)
 
 const Backoff = Schema.Struct({
   min_ms: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
@@ -34,12 +41,12 @@ export type BudgetInput = Schema.Schema.Type<typeof Budget>
 
 /** The config file. Every key is optional; an empty file is a valid (empty) config. */
 export const FileConfig = Schema.Struct({
-  enabled_proxies: Schema.optional(NameList),
+  enabled_proxies: Schema.optional(ProxyList),
   enabled_petals: Schema.optional(Schema.Array(PetalName)),
   startup_petals: Schema.optional(Schema.Array(PetalName)),
   petals: Schema.optional(Schema.Record({ key: PetalName, value: Schema.NonEmptyString })),
-  petal_dependencies: Schema.optional(Schema.Record({ key: Schema.String, value: NameList })),
-  proxy_dependencies: Schema.optional(Schema.Record({ key: Schema.String, value: NameList })),
+  petal_dependencies: Schema.optional(Schema.Record({ key: Schema.String, value: ProxyList })),
+  proxy_dependencies: Schema.optional(Schema.Record({ key: ProxyNameSchema, value: ProxyList })),
   supervision: Schema.optional(
     Schema.Struct({
       root: Schema.optional(Budget),

@@ -26,6 +26,7 @@ export function decodeWith<A, I>(
       .filter((k) => k !== undefined && k !== '')
       .join('.')
     const m = /^Expected (.*?), actual (.*)$/s.exec(i.message)
+    const undecodable = /^Unable to decode (.*) into (.*)$/s.exec(i.message)
     if (i._tag === 'Unexpected') {
       const known = i.message
         .replace(/^is unexpected, expected: /, '')
@@ -39,6 +40,8 @@ export function decodeWith<A, I>(
       })
     } else if (m !== null) {
       issues.push({ source, key, expected: m[1]!, found: m[2]! })
+    } else if (undecodable !== null) {
+      issues.push({ source, key, expected: undecodable[2]!, found: undecodable[1]! })
     } else {
       issues.push({ source, key, expected: i.message, found: 'something else' })
     }

@@ -102,6 +102,8 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   ending: Promise<void> | null = null
   /** @internal */
   stopping: Promise<void> | null = null
+  /** Resolves the pending `start()` of an async `init`. */
+  private startDone: ((ok: boolean) => void) | null = null
   private spawnSeq = 0
   /** @internal */
   readonly receiveTimeoutMs: number
@@ -243,6 +245,10 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     this.exit(NORMAL)
   }
 
+  get parentRef(): ActorRef | undefined {
+    return this.parent?.self
+  }
+
   // ---- RefTarget and processing (see delivery.ts and processing.ts) ---------------------------
 
   deliver(msg: Message, reply: PendingReply | undefined): boolean {
@@ -333,29 +339,43 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
       return true
     }
     const epoch = this.epoch
-    const cancelLimit =
-      this.initTimeoutMs > 0
-        ? this.resources().addTimer(
-            () => this.failIn(epoch, new HandlerTimeout(this.path, 'init', this.initTimeoutMs)),
-            this.initTimeoutMs,
-          )
-        : undefined
-    const p = Promise.resolve(s).then(
-      (state) => {
-        cancelLimit?.()
-        if (epoch !== this.epoch) return false
-        this.inflight = null
-        this.started(state)
-        return true
-      },
-      (e: unknown) => {
-        cancelLimit?.()
-        this.failIn(epoch, e)
-        return false
-      },
-    )
-    this.inflight = p
-    return p
+    return new Promise<boolean>((resolve) => {
+      this.startDone = resolve
+      const cancelLimit =
+        this.initTimeoutMs > 0
+          ? this.resources().addTimer(
+              () => this.failIn(epoch, new HandlerTimeout(this.path, 'init', this.initTimeoutMs)),
+              this.initTimeoutMs,
+            )
+          : undefined
+      this.inflight = Promise.resolve(s).then(
+        (state) => {
+          cancelLimit?.()
+          if (epoch !== this.epoch) return
+          this.inflight = null
+          this.startDone = null
+          this.started(state)
+          resolve(true)
+        },
+        (e: unknown) => {
+          cancelLimit?.()
+          this.failIn(epoch, e)
+        },
+      )
+    })
+  }
+
+  /**
+   * @internal Ends the current epoch: callbacks of the incarnation become inert, and a start still
+   * waiting for its `init` resolves false.
+   */
+  newEpoch(): void {
+    this.epoch++
+    const done = this.startDone
+    if (done !== null) {
+      this.startDone = null
+      done(false)
+    }
   }
 
   private started(state: unknown): void {
@@ -392,7 +412,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
    */
   protected exit(reason: ExitReason): void {
     if (this.status !== 'running' && this.status !== 'starting') return
-    this.epoch++
+    this.newEpoch()
     this.busy = false
     this.inflight = null
     this.status = 'restarting'

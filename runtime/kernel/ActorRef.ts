@@ -20,6 +20,8 @@ export const DEFAULT_ASK_TIMEOUT_MS = 5000
 export interface RefTarget {
   readonly path: string
   readonly id: string
+  /** The parent's ref (`undefined` for the root). */
+  readonly parentRef: ActorRef | undefined
   deliver(msg: Message, reply: undefined): boolean
   request(msg: Message, timeoutMs: number): Promise<unknown>
   snapshot(): ActorSnapshot
@@ -83,6 +85,11 @@ export class ActorRef<M extends Message = Message> {
 
   getSnapshot(): ActorSnapshot {
     return this.target.snapshot()
+  }
+
+  /** The parent (XState's `_parent`, read by inspectors to draw the tree). */
+  get _parent(): ActorRef | undefined {
+    return this.target.parentRef
   }
 
   toJSON(): { id: string; path: string } {

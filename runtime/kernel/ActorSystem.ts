@@ -166,9 +166,12 @@ export class ActorSystem {
     return off
   }
 
-  /** Forwards events from XState actors (their `inspect` option) into this system's bus. */
-  readonly xstateInspect = (event: InspectionEvent): void => {
-    if (this.bus.active) this.bus.emit(event)
+  /**
+   * Forwards events from XState actors into this system's bus: pass it as their `inspect` option,
+   * so the Stately inspector and the dashboard see machines and kernel actors as one tree.
+   */
+  readonly xstateInspect = (event: { readonly type: string }): void => {
+    if (this.bus.active) this.bus.emit(event as InspectionEvent)
   }
 
   /** Status of every actor, as a tree from the root. */

@@ -45,6 +45,7 @@ export type {
   InspectedActorEvent,
   InspectedEventEvent,
   InspectedSnapshotEvent,
+  InspectedXStateEvent,
   InspectionEvent,
   InspectionObserver,
   SupervisionEvent,

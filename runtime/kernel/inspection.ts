@@ -57,13 +57,19 @@ export interface SupervisionEvent extends InspectionBase {
   readonly delayMs?: number
 }
 
-/** Every event an observer can receive. XState's own events from machines pass through as-is. */
+/** XState's other inspection events (from machines), passed through as they are. */
+export interface InspectedXStateEvent extends InspectionBase {
+  readonly type: '@xstate.transition' | '@xstate.microstep' | '@xstate.action'
+  readonly [field: string]: unknown
+}
+
+/** Every event an observer can receive. */
 export type InspectionEvent =
   | InspectedActorEvent
   | InspectedEventEvent
   | InspectedSnapshotEvent
+  | InspectedXStateEvent
   | SupervisionEvent
-  | { readonly type: `@xstate.${string}`; readonly rootId: string; readonly actorRef: unknown }
 
 /** Receives inspection events; must not throw (a throw is caught and the observer dropped). */
 export type InspectionObserver = (event: InspectionEvent) => void

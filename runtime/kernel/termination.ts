@@ -33,7 +33,7 @@ export function stopIncarnation(cell: ActorCell, reason: ExitReason, budgetMs: n
   const inflight = cell.inflight
   const work = async (): Promise<void> => {
     if (inflight !== null) await inflight
-    cell.epoch++
+    cell.newEpoch()
     cell.busy = false
     cell.inflight = null
     cell.current?.reject(new ActorStopped(cell.path))
@@ -42,7 +42,7 @@ export function stopIncarnation(cell: ActorCell, reason: ExitReason, budgetMs: n
   }
   cell.ending = withinDeadline(cell.env.clock, budgetMs, work()).then(async (inTime) => {
     if (!inTime) {
-      cell.epoch++
+      cell.newEpoch()
       await abandon(cell)
     }
     afterEnd(cell)
@@ -119,7 +119,7 @@ async function abandon(cell: ActorCell): Promise<void> {
 
 function forceStop(cell: ActorCell): void {
   if (cell.isFinal) return
-  cell.epoch++
+  cell.newEpoch()
   cell.status = 'stopping'
   void abandon(cell).then(() => {
     afterEnd(cell)

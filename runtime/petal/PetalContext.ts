@@ -9,8 +9,11 @@ import type { ActorContext, ActorRef, Logger } from '../kernel/index.ts'
 import type { JobHandle, JobRun, JobStartOptions, JobStatus } from './jobs.ts'
 import type { ProxyFacades } from './proxyFacades.ts'
 
-/** The context of one petal incarnation. */
-export interface PetalContext<S, R extends ProxyName = ProxyName, O extends ProxyName = ProxyName> {
+/**
+ * The context of one petal incarnation, as `init` sees it (no state yet, so nothing here depends
+ * on the state type: TypeScript infers the state from `init`'s return value).
+ */
+export interface PetalInitContext<R extends ProxyName = ProxyName, O extends ProxyName = ProxyName> {
   readonly name: string
   readonly version: string
   readonly log: Logger
@@ -25,9 +28,6 @@ export interface PetalContext<S, R extends ProxyName = ProxyName, O extends Prox
   proxy<K extends R>(name: K): ProxyFacades[K]
   /** A declared optional proxy's facade, or `undefined` when it is not enabled. */
   optionalProxy<K extends O>(name: K): ProxyFacades[K] | undefined
-
-  /** Replaces the state once the current handler returns (MQTT, HTTP and WS handlers). */
-  setState(next: S): void
 
   /** A timer owned by this incarnation; a throw inside fails (restarts) the petal. */
   setTimeout(fn: () => unknown, ms: number): () => void
@@ -46,4 +46,11 @@ export interface PetalContext<S, R extends ProxyName = ProxyName, O extends Prox
 
   /** The kernel context, for what the SDK does not wrap. */
   readonly actor: ActorContext
+}
+
+/** The context handlers receive: the init context plus `setState`. */
+export interface PetalContext<S, R extends ProxyName = ProxyName, O extends ProxyName = ProxyName>
+  extends PetalInitContext<R, O> {
+  /** Replaces the state once the current handler returns (MQTT, HTTP and WS handlers). */
+  setState(next: S): void
 }

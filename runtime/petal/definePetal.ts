@@ -6,7 +6,7 @@
  */
 import type { ProxyName } from '../../actors/ProxyKind.ts'
 import type { BackoffOptions, OverflowPolicy } from '../kernel/index.ts'
-import type { PetalContext } from './PetalContext.ts'
+import type { PetalContext, PetalInitContext } from './PetalContext.ts'
 
 /** HTTP methods a petal route may use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -107,7 +107,7 @@ export interface PetalDefinition<
   /** Proxies it uses when enabled (`get_optional_proxies`). */
   readonly optional?: O
   /** Builds the state; runs again on every restart. */
-  readonly init?: (ctx: PetalContext<S, R[number], O[number]>) => S | Promise<S>
+  readonly init?: (ctx: PetalInitContext<R[number], O[number]>) => S | Promise<S>
   readonly stop?: (state: S, ctx: PetalContext<S, R[number], O[number]>) => unknown
   readonly mqtt?: Readonly<
     Record<

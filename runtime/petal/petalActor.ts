@@ -80,9 +80,9 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
         const unsubscribe = services.subscribe(name.slice(0, colon), name.slice(colon + 1), (payload) =>
           ctx.self.tell({ type: 'event', name, payload }),
         )
-        if (unsubscribe === undefined) {
-          throw new Error(`on['${name}']: no enabled proxy delivers '${name.slice(0, colon)}' events`)
-        }
+        // The loader checked that the source belongs to a declared proxy; undefined here means an
+        // optional proxy that is not enabled, so this entry simply receives nothing.
+        if (unsubscribe === undefined) continue
         ctx.onCleanup(unsubscribe)
       }
       const user = petal.init === undefined ? undefined : await petal.init(pctx as never)

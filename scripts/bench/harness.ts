@@ -23,8 +23,9 @@ export interface BenchOptions {
   readonly quick: boolean
 }
 
-/** Best (lowest) of `runs` measurements of `fn`, in ms. */
+/** Best (lowest) of `runs` measurements of `fn`, in ms, after one untimed warm-up run. */
 export async function bestOf(runs: number, fn: () => Promise<number> | number): Promise<number> {
+  await fn()
   let best = Number.POSITIVE_INFINITY
   for (let i = 0; i < runs; i++) best = Math.min(best, await fn())
   return best
