@@ -2,10 +2,11 @@
  * Opening a durable database: load the snapshot file (or start empty), create the meta table and
  * the owner's internal tables (never journaled, so every open does the same), then replay the
  * journal records after the seq the snapshot holds, each with its recorded clock and seed. A torn
- * or corrupt tail, or a record that does not replay, ends the replay there; the caller then
- * checkpoints the recovered state so later appends never follow a damaged record.
+ * or corrupt tail, or a record that does not replay, ends the replay there. A torn tail of the last
+ * segment is cut off (appends continue after the last valid record); any other damage is reported
+ * so the caller checkpoints the recovered state and later appends never follow a damaged record.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs'
 import type { BindParams, Database, SqlJsStatic } from 'sql.js'
 import type { Logger } from '../../runtime/kernel/index.ts'
 import { atTime, installDeterminism } from './deterministic.ts'
@@ -69,7 +70,7 @@ export function recoverDatabase(sql: SqlJsStatic, path: string, options: Recover
   const snapshotSeq = Number(seqRow[0]?.values[0]?.[0] ?? 0)
   const scan = scanJournal(path, snapshotSeq)
   let seq = snapshotSeq
-  let damaged = scan.damage !== undefined
+  let replayFailed = false
   let replayed = 0
   for (const record of scan.records) {
     try {
@@ -89,7 +90,7 @@ export function recoverDatabase(sql: SqlJsStatic, path: string, options: Recover
         { seq: record.seq, error: (e as Error).message },
         `${path}: journal record ${record.seq} does not replay; dropping it and what follows`,
       )
-      damaged = true
+      replayFailed = true
       break
     }
     seq = record.seq
@@ -101,6 +102,23 @@ export function recoverDatabase(sql: SqlJsStatic, path: string, options: Recover
       `${path}: journal ends early (${scan.damage.reason}); the unfinished tail was dropped`,
     )
   const last = scan.segments.at(-1)
+  // A torn tail of the last segment (a crash or a failed write mid-append) is cut off, so appends
+  // continue right after the last valid record; damage anywhere else needs a checkpoint.
+  let damaged = replayFailed || scan.damage !== undefined
+  if (!replayFailed && scan.damage !== undefined && scan.damage.path === last?.path) {
+    truncateDurably(last.path, scan.damage.offset)
+    damaged = false
+  }
   const segment = !damaged && last !== undefined ? last.path : segmentPath(path, seq + 1)
   return { db, reseed, seq, damaged, replayed, droppedBytes: scan.damage?.droppedBytes ?? 0, segment }
+}
+
+function truncateDurably(file: string, length: number): void {
+  const fd = openSync(file, 'r+')
+  try {
+    ftruncateSync(fd, length)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
 }

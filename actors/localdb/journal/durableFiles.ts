@@ -3,7 +3,7 @@
  * (`write` + `fdatasync`), a directory fsync (so a created, renamed or deleted name survives a
  * power cut), and the atomic replacement of a file (temp file, fsync, rename, fsync of the dir).
  */
-import { closeSync, fdatasync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs'
 import { open, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -34,15 +34,29 @@ export class AppendFile {
 
   /**
    * Writes `buf` at the end and resolves once it is on disk. The write goes to the page cache at
-   * once; the fdatasync runs off the event loop, so timers and I/O go on while the disk works.
+   * once; the fdatasync runs off the event loop, so timers and I/O go on while the disk works. On
+   * failure the file is cut back to its previous length before the error is rethrown.
    */
   async append(buf: Buffer): Promise<void> {
     const fd = this.fd
     if (fd === undefined) throw new Error(`${this.path} is closed`)
-    let written = 0
-    while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written)
-    this.size += buf.length
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())))
+    const before = this.size
+    try {
+      let written = 0
+      while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written)
+      this.size += buf.length
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())))
+    } catch (e) {
+      // the record must not be half there, nor there unconfirmed: cut it off (best effort; a
+      // torn tail left behind is dropped at the next open anyway)
+      try {
+        ftruncateSync(fd, before)
+        this.size = before
+      } catch {
+        // the reopen after this failure finds and drops the tail
+      }
+      throw e
+    }
   }
 
   close(): void {

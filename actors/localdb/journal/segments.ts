@@ -3,6 +3,8 @@
  * checkpoint starts a new segment and, once the new snapshot is durable, deletes the older ones.
  * Reading stops at the first record that is torn, corrupt, or out of sequence; what follows it is
  * reported (never replayed), so a crash mid-append loses only the record that never returned.
+ * Segments the snapshot already covers (a later segment starts at or before its next seq) are
+ * skipped unread.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
@@ -63,6 +65,9 @@ export function scanJournal(dbPath: string, afterSeq: number): JournalScan {
   let validEnd = 0
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!
+    // a segment followed by one starting at or before the snapshot's next seq is wholly in the
+    // snapshot (left by a crash between a checkpoint's rename and its deletions): not even read
+    if ((segments[i + 1]?.firstSeq ?? Number.POSITIVE_INFINITY) <= afterSeq + 1) continue
     const buf = readFileSync(seg.path)
     let offset = 0
     while (offset < buf.length) {
