@@ -20,8 +20,8 @@ const QUEUE = 4
 
 /** Runs the S3 row. */
 export async function bucketRows(quick: boolean): Promise<BenchRow[]> {
-  const size = quick ? 24 * MB : 96 * MB
-  const runs = quick ? 1 : 3
+  const size = quick ? 40 * MB : 96 * MB
+  const runs = quick ? 2 : 3
   const s3 = await startS3rver()
   const dir = mkdtempSync(join(tmpdir(), 'petal-bench-s3-'))
   const file = join(dir, 'bench.ulg')
