@@ -13,7 +13,15 @@ type Item = Record<string, unknown>
 /** Items per BatchWriteItem request. */
 export const BATCH_SIZE = 25
 
-const ATTEMPTS = 8
+/** How unprocessed items are sent again. */
+export interface BatchRetry {
+  readonly attempts: number
+  readonly minMs: number
+  readonly maxMs: number
+}
+
+/** 8 attempts per chunk, 50 ms doubling to 2 s between them. */
+export const BATCH_RETRY: BatchRetry = { attempts: 8, minMs: 50, maxMs: 2000 }
 
 /** Writes every item; reports how many and in how many requests. */
 export async function batchWrite(
@@ -21,6 +29,7 @@ export async function batchWrite(
   scope: Scope,
   table: string,
   items: readonly Item[],
+  retry: BatchRetry = BATCH_RETRY,
 ): Promise<CloudResult<{ data: { written: number; requests: number; retries: number } }>> {
   const bad = tableProblem(table)
   if (bad !== undefined) return bad
@@ -46,20 +55,20 @@ export async function batchWrite(
         pending = left
       } catch (e) {
         const f = fromAwsError('batchWrite', e)
-        if (f.code !== 'THROTTLED' || attempt >= ATTEMPTS) return { ...f, written }
+        if (f.code !== 'THROTTLED' || attempt >= retry.attempts) return { ...f, written }
       }
       if (pending.length > 0) {
-        if (attempt >= ATTEMPTS)
+        if (attempt >= retry.attempts)
           return cloudFailure(
             'UNPROCESSED_ITEMS',
-            `batchWrite: ${pending.length} items not written after ${ATTEMPTS} attempts`,
+            `batchWrite: ${pending.length} items not written after ${retry.attempts} attempts`,
             {
               written,
               unprocessed: pending.map((p) => p.PutRequest.Item),
             },
           )
         retries++
-        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** (attempt - 1))))
+        await new Promise((r) => setTimeout(r, Math.min(retry.maxMs, retry.minMs * 2 ** (attempt - 1))))
       }
     }
   }

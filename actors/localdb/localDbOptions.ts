@@ -2,7 +2,8 @@
  * Options of the `db` proxy, from `PETAL_*` variables:
  * `PETAL_LOCAL_DB_PATH` (default `./data/petal.db`, relative to the config file's directory),
  * `PETAL_LOCAL_DB_CHECKPOINT_BYTES` (journal size that triggers a checkpoint, default 8 MiB),
- * `PETAL_LOCAL_DB_CHECKPOINT_INTERVAL` (seconds between idle checkpoints, default 60),
+ * `PETAL_LOCAL_DB_CHECKPOINT_INTERVAL` (seconds between checkpoints of a non-empty journal, default
+ * 300: each one exports the whole database, so it is kept rare; the size threshold does the rest),
  * `PETAL_LOCAL_DB_TX_TIMEOUT` (seconds a transaction may stay open, default 30), and
  * `PETAL_LOCAL_DB_SYNC` (push the outbox to DynamoDB, default false; the cloud options then come
  * from the `PETAL_CLOUD_*` variables, see `actors/clouddb/cloudDbOptions.ts`).
@@ -38,7 +39,7 @@ export interface LocalDbOptions {
 export const LOCAL_DB_DEFAULTS = {
   path: './data/petal.db',
   checkpointBytes: 8 * 1024 * 1024,
-  checkpointIntervalMs: 60_000,
+  checkpointIntervalMs: 300_000,
   transactionTimeoutMs: 30_000,
 } as const
 
