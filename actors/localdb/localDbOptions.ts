@@ -75,6 +75,13 @@ export function parseLocalDbOptions(
   const syncOn = r.boolean('PETAL_LOCAL_DB_SYNC', false)
   const cloud = syncOn ? readCloudDbOptions(r, ctx.machineId) : undefined
   const retry = r.number('PETAL_CLOUD_RETRY_INTERVAL', 10, 0.1, 3600)
+  if (cloud?.deviceScoping === true && ctx.machineId === undefined)
+    r.issues.push({
+      key: 'PETAL_MACHINE_ID',
+      expected:
+        'a machine id (PETAL_MACHINE_ID or /etc/machine-id) to stamp synced items with, or PETAL_CLOUD_DEVICE_SCOPING=false',
+      found: 'nothing',
+    })
   if (r.issues.length > 0) return { issues: r.issues }
   return {
     options: {

@@ -34,14 +34,14 @@ interface State {
  */
 export function outboxPusher(options: SyncOptions, db: ActorRef<LocalDbMsg>): Behavior<State, PusherMsg> {
   const backoff = resolveBackoff({ minMs: options.minBackoffMs, maxMs: options.maxBackoffMs, jitter: 0.2 })
-  const report = (s: State, state: SyncStatus['state']): void => {
+  const report = (s: State, state: SyncStatus['state'], now: number): void => {
     db.tell({
       type: 'syncStatus',
       status: {
         state,
         pushed: s.pushed,
         lastError: s.lastError,
-        nextRetryMs: s.retryAt === undefined ? undefined : Math.max(0, s.retryAt - Date.now()),
+        nextRetryMs: s.retryAt === undefined ? undefined : Math.max(0, s.retryAt - now),
       },
     })
   }
@@ -70,22 +70,22 @@ export function outboxPusher(options: SyncOptions, db: ActorRef<LocalDbMsg>): Be
       }
       s.scheduled = false
       s.retryAt = undefined
-      report(s, 'pushing')
+      report(s, 'pushing', ctx.clock.now())
       const failure = await drain(s, options, db)
       if (failure === undefined) {
         s.attempt = 0
         s.lastError = undefined
-        report(s, 'idle')
+        report(s, 'idle', ctx.clock.now())
         return s
       }
       const delay = backoffDelay(s.attempt++, backoff, Math.random)
       s.lastError = failure
-      s.retryAt = Date.now() + delay
+      s.retryAt = ctx.clock.now() + delay
       ctx.log.warn(
         { error: failure, retry_in_ms: Math.round(delay) },
         'outbox push failed; retrying with backoff',
       )
-      report(s, 'offline')
+      report(s, 'offline', ctx.clock.now())
       ;(ctx as ActorContext<PusherMsg>).setTimeout(() => ctx.self.tell({ type: 'round' }), delay)
       return s
     },

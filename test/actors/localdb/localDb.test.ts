@@ -198,5 +198,23 @@ describe('db proxy options', () => {
       'PETAL_LOCAL_DB_TX_TIMEOUT',
       'PETAL_LOCAL_DB_SYNC',
     ])
+    const noMachine = parseLocalDbOptions({
+      env: { PETAL_LOCAL_DB_SYNC: 'true' },
+      configDir: '/',
+      machineId: undefined,
+    })
+    expect(noMachine).toMatchObject({ issues: [{ key: 'PETAL_MACHINE_ID', found: 'nothing' }] })
+    const unscoped = parseLocalDbOptions({
+      env: {
+        PETAL_LOCAL_DB_SYNC: 'yes',
+        PETAL_CLOUD_DEVICE_SCOPING: 'false',
+        PETAL_CLOUD_ENDPOINT: 'http://127.0.0.1:8000',
+      },
+      configDir: '/',
+      machineId: undefined,
+    })
+    expect(unscoped).toMatchObject({
+      options: { sync: { cloud: { endpoint: 'http://127.0.0.1:8000', deviceScoping: false } } },
+    })
   })
 })
