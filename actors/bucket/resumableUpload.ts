@@ -1,7 +1,7 @@
 /**
  * Uploads one file to S3, resumably. Up to one part size it is a single PutObject; above, a
  * multipart upload of `partSize` parts, `concurrency` at a time. Each request that fails is retried
- * (`retries` attempts, backoff 250 ms doubling to 4 s) without touching the parts already done;
+ * (`retries` attempts, backoff 250 ms doubling to 4 s, `retryRequest.ts`) without touching the parts done;
  * each confirmed part is recorded in the upload's state file, so when a whole call gives up (long
  * outage), the next call for the same file continues with the missing parts under the same key.
  * Progress is reported after each confirmed part (and at the start, with what was resumed).
@@ -15,6 +15,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
+import { retryRequest } from './retryRequest.ts'
 import { dropState, loadState, saveState, type UploadState } from './uploadState.ts'
 
 /** A progress report. */
@@ -60,23 +61,17 @@ export interface UploadOutcome {
 /** Uploads `job.filePath`; throws the last error when a request fails `retries` times. */
 export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   let retried = 0
-  const sendOptions = job.signal === undefined ? {} : { abortSignal: job.signal }
-  const attempt = async <T>(fn: () => Promise<T>): Promise<T> => {
-    for (let i = 1; ; i++) {
-      job.signal?.throwIfAborted()
-      try {
-        return await fn()
-      } catch (e) {
-        if (i >= job.retries || job.signal?.aborted) throw e
-        retried++
-        await sleep(Math.min(4000, 250 * 2 ** (i - 1)), job.signal)
-      }
-    }
+  const policy = { attempts: job.retries, minMs: 250, maxMs: 4000 }
+  const attempt = async <T>(fn: (sendOptions: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> => {
+    job.signal?.throwIfAborted()
+    const r = await retryRequest((abortSignal) => fn({ abortSignal }), policy, job.signal)
+    retried += r.retried
+    return r.value
   }
   if (job.size <= job.partSize) {
     const body = readFileSync(job.filePath)
     job.onProgress?.({ loaded: 0, total: job.size, partsDone: 0, parts: 1, resumedParts: 0 })
-    await attempt(() =>
+    await attempt((sendOptions) =>
       job.client.send(
         new PutObjectCommand({ Bucket: job.bucket, Key: job.newKey, Body: body, ...job.put }),
         sendOptions,
@@ -87,7 +82,7 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   }
   let state = loadState(job.stateFile)
   if (state === undefined || state.size !== job.size || state.partSize !== job.partSize) {
-    const created = await attempt(() =>
+    const created = await attempt((sendOptions) =>
       job.client.send(
         new CreateMultipartUploadCommand({ Bucket: job.bucket, Key: job.newKey, ...job.put }),
         sendOptions,
@@ -120,7 +115,7 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
         await fh.read(body, 0, body.length, (partNumber - 1) * job.partSize)
         let r: { ETag?: string | undefined }
         try {
-          r = await attempt(() =>
+          r = await attempt((sendOptions) =>
             job.client.send(
               new UploadPartCommand({
                 Bucket: job.bucket,
@@ -149,7 +144,7 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   }
   if (failure !== undefined) throw failure.error
   try {
-    await attempt(() =>
+    await attempt((sendOptions) =>
       job.client.send(
         new CompleteMultipartUploadCommand({
           Bucket: job.bucket,
@@ -172,18 +167,4 @@ export async function resumableUpload(job: UploadJob): Promise<UploadOutcome> {
   }
   dropState(job.stateFile)
   return { key: current.key, parts, resumedParts, retried }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
 }
