@@ -107,6 +107,8 @@ export class DurableDatabase {
     mkdirSync(dirname(path), { recursive: true })
     const loaded = recoverDatabase(sql, path, options)
     const journal = new AppendFile(loaded.segment)
+    // the segment may have just been created: its name must survive a power cut too
+    fsyncDir(dirname(path))
     const store = new DurableDatabase(
       path,
       sql,
