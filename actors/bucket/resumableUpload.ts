@@ -2,8 +2,9 @@
  * Uploads one file to S3, resumably. Up to one part size it is a single PutObject; above, a
  * multipart upload of `partSize` parts, `concurrency` at a time. Each request that fails is retried
  * (`retries` attempts, backoff 250 ms doubling to 4 s, see `retryRequest.ts`) without touching the
- * parts already done; each confirmed part is recorded in the upload's state file, so when a whole call gives up (long
- * outage), the next call for the same file continues with the missing parts under the same key.
+ * parts already done; each confirmed part is recorded in the upload's state file, so when a whole
+ * call gives up (long outage), the next call for the same file continues with the missing parts
+ * under the same key.
  * Progress is reported after each confirmed part (and at the start, with what was resumed).
  */
 import { readFileSync } from 'node:fs'
