@@ -41,7 +41,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
   } catch (e) {
     return reportConfigError(e)
   }
-  const { log, close } = createLogger({
+  const { log, ring, close } = createLogger({
     level: config.logLevel,
     toFile: config.logToFile,
     dir: config.logDir,
@@ -61,6 +61,7 @@ export async function runStart(flags: StartFlags): Promise<number> {
   const seed = flags.seed === undefined ? undefined : Number(flags.seed)
   const runtime = await startRuntime(config, petals, {
     log,
+    logRing: ring,
     version,
     ...(seed === undefined || !Number.isInteger(seed) ? {} : { seed }),
     onFatal: (e) => {

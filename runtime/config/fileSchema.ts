@@ -56,6 +56,7 @@ export const FileConfig = Schema.Struct({
     }),
   ),
   petal_settings: Schema.optional(Schema.Record({ key: PetalName, value: Schema.Unknown })),
+  allowed_origins: Schema.optional(Schema.Array(Schema.NonEmptyString)),
 })
 
 export type FileConfig = Schema.Schema.Type<typeof FileConfig>

@@ -73,8 +73,22 @@ export interface RuntimeConfig {
     readonly byPetal: Readonly<Record<string, Budget>>
   }
   readonly petalSettings: Readonly<Record<string, unknown>>
+  /** CORS allow-list (`*` allows any origin). */
+  readonly allowedOrigins: readonly string[]
   readonly warnings: readonly string[]
 }
+
+/** CORS default: the original's `config.json` origins, without its `*`. */
+export const DEFAULT_ALLOWED_ORIGINS = [
+  'http://localhost',
+  'http://localhost:80',
+  'http://localhost:4200',
+  'http://localhost:9000',
+  'http://127.0.0.1',
+  'http://127.0.0.1:80',
+  'http://127.0.0.1:4200',
+  'http://127.0.0.1:9000',
+]
 
 /** Budget defaults: the root gives up after 3 restarts a minute; a petal after 5 a minute. */
 export const DEFAULT_BUDGETS = {
@@ -250,6 +264,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
       byPetal,
     },
     petalSettings: file.petal_settings ?? {},
+    allowedOrigins: file.allowed_origins ?? DEFAULT_ALLOWED_ORIGINS,
     warnings,
   }
 }

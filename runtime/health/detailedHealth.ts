@@ -21,7 +21,8 @@ export interface ProxyEntry {
 export interface HealthSources {
   readonly system: ActorSystem
   proxies(): ReadonlyMap<ProxyName, ProxyEntry>
-  readonly petals: readonly LoadedPetal[]
+  /** The petals that should run (startup, then enabled), loaded or not. */
+  petals(): readonly LoadedPetal[]
   readonly version: string
 }
 
@@ -44,12 +45,14 @@ export interface PetalHealth {
   readonly version: string
   readonly is_startup_petal: boolean
   readonly restarts: number
+  /** When it last started (ISO 8601), or null while it is not running. */
+  readonly load_time: string | null
   readonly error: string | null
 }
 
 /** Petal load states, read from the tree. */
 export function petalHealth(src: HealthSources): PetalHealth[] {
-  return src.petals.map((p) => {
+  return src.petals().map((p) => {
     const ref = src.system.lookup(`/petals/${p.name}`)
     const snap = ref?.getSnapshot()
     const status: PetalLoadState =
@@ -68,6 +71,7 @@ export function petalHealth(src: HealthSources): PetalHealth[] {
       version: p.petal.version,
       is_startup_petal: p.startup,
       restarts: snap?.restarts ?? 0,
+      load_time: snap?.runningSince === undefined ? null : new Date(snap.runningSince).toISOString(),
       error: p.notLoaded ?? snap?.lastError ?? null,
     }
   })

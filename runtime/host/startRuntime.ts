@@ -4,36 +4,36 @@
  *     /            one_for_one, budget `supervision.root` (3 restarts a minute)
  *     /proxies     rest_for_one, in dependency order, budget `supervision.proxies`
  *     /petals      one_for_one; startup petals first; each petal with its own budget, marked failed past it
- *     /http        the HTTP API
+ *     /control     switches petals and proxies on and off live (the control API)
+ *     /http        the HTTP API and dashboard
  *
  * Resolves once every actor has been tried, with the HTTP address bound. A petal whose proxies are
  * turned off is not started (health says why). `stop()` stops the tree in reverse order.
  */
-import type { ProxyName } from '../../actors/ProxyKind.ts'
 import type { RuntimeConfig } from '../config/loadConfig.ts'
-import { detailedHealth, type HealthSources, type ProxyEntry } from '../health/detailedHealth.ts'
+import { detailedHealth } from '../health/detailedHealth.ts'
 import { buildServer } from '../http/server.ts'
+import { InspectionHub } from '../inspect/InspectionHub.ts'
 import {
-  type ActorRef,
   type ActorSystem,
   type Behavior,
-  type ChildSpec,
   type Clock,
   createActorSystem,
   type Logger,
   supervisor,
 } from '../kernel/index.ts'
-import type { JobSink } from '../petal/jobs.ts'
+import type { LogRing } from '../log/logRing.ts'
 import type { LoadedPetal } from '../petal/loadPetals.ts'
-import { type PetalMsg, type PetalServices, petalBehavior } from '../petal/petalActor.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
+import { controlBehavior } from './control.ts'
+import { RuntimeHost } from './RuntimeHost.ts'
 
 /** A running runtime. */
 export interface RuntimeHandle {
   readonly system: ActorSystem
+  readonly host: RuntimeHost
   /** `http://host:port` actually bound. */
   readonly httpUrl: string
-  readonly health: HealthSources
   stop(): Promise<void>
 }
 
@@ -43,12 +43,11 @@ export interface StartOptions {
   readonly version: string
   /** The root gave up (the CLI exits 70). */
   readonly onFatal: (error: unknown) => void
+  /** Recent log lines for the dashboard. */
+  readonly logRing?: LogRing
   readonly clock?: Clock
   readonly seed?: number
 }
-
-/** Petal actors take at most this long to `init`. */
-const PETAL_INIT_TIMEOUT_MS = 60_000
 
 /**
  * Starts the runtime.
@@ -67,98 +66,18 @@ export async function startRuntime(
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   })
+  const host = new RuntimeHost(config, system, log, options.version, petals)
+  for (const p of host.activePetals) if (p.notLoaded !== undefined) log.warn({ petal: p.name }, p.notLoaded)
 
-  // The whole tree is built before any actor's init runs, so lookups by path work from then on.
-  const proxyEntry = (name: ProxyName): ProxyEntry | undefined => {
-    if (!config.enabledProxies.includes(name)) return undefined
-    const ref = system.lookup(`/proxies/${name}`)
-    return ref === undefined ? undefined : { kind: proxyKinds[name]!, ref: ref as ActorRef<never> }
-  }
-  const facades = new Map<ProxyName, unknown>()
-  const proxyContext = {
-    env: config.env,
-    configDir: config.configDir,
-    sim: config.sim,
-    machineId: config.machineId,
-    log,
-  }
-  const proxyChildren: ChildSpec[] = config.enabledProxies.map((name) => {
-    const kind = proxyKinds[name]!
-    const child = kind.child(config.proxyOptions.get(name), proxyContext)
-    return {
-      id: name,
-      start: child.start,
-      ...(child.options === undefined ? {} : { options: child.options }),
-      shutdownMs: child.shutdownMs ?? config.supervision.proxies.shutdownMs,
-    }
-  })
-
-  const jobSink: JobSink = (e) => {
-    const fields = {
-      petal: e.job.petal,
-      job: e.job.id,
-      state: e.job.state,
-      progress: e.job.progress,
-      error: e.job.error,
-    }
-    if (e.kind === 'progress') log.debug(fields, `job ${e.job.id} of ${e.job.petal}: progress`)
-    else log.info(fields, `job ${e.job.id} of ${e.job.petal}: ${e.kind}`)
-  }
-  const services = (name: string): PetalServices => ({
-    log: childLog(log, { petal: name }),
-    facade: (proxy) => {
-      const entry = proxyEntry(proxy)
-      if (entry === undefined) return undefined
-      if (!facades.has(proxy)) facades.set(proxy, entry.kind.facade(entry.ref))
-      return facades.get(proxy)
-    },
-    subscribe: (prefix, topic, deliver) => {
-      for (const proxy of config.enabledProxies) {
-        const events = proxyKinds[proxy]?.events
-        if (events?.prefix === prefix) return events.subscribe(services(name).facade(proxy), topic, deliver)
-      }
-      return undefined
-    },
-    jobSink,
-    settings: (config.petalSettings[name] ?? {}) as Record<string, unknown>,
-  })
-  const petalChildren: ChildSpec[] = petals
-    .filter((p) => p.notLoaded === undefined)
-    .map((p) => {
-      const budget = config.supervision.byPetal[p.name] ?? config.supervision.petals
-      const own = p.petal.supervision
-      return {
-        id: p.name,
-        start: petalBehavior(p.petal, services(p.name)),
-        options: { initTimeoutMs: PETAL_INIT_TIMEOUT_MS },
-        shutdownMs: own?.shutdownMs ?? budget.shutdownMs,
-        budget: {
-          intensity: own?.intensity ?? budget.intensity,
-          periodMs: own?.periodMs ?? budget.periodMs,
-          backoff: own?.backoff ?? budget.backoff,
-          onExhausted: 'fail',
-        },
-      }
-    })
-  for (const p of petals) if (p.notLoaded !== undefined) log.warn({ petal: p.name }, p.notLoaded)
-
-  const health: HealthSources = {
+  const hub = new InspectionHub(
     system,
-    proxies: () =>
-      new Map(config.enabledProxies.flatMap((n) => (proxyEntry(n) ? [[n, proxyEntry(n)!] as const] : []))),
-    petals,
-    version: options.version,
-  }
+    async () => ({ tree: system.describe(), health: await detailedHealth(host.healthSources()) }),
+    options.logRing,
+  )
   let httpUrl = ''
   const http: Behavior<{ close: () => Promise<void> }, never> = {
     init: async () => {
-      const app = buildServer({
-        host: config.httpHost,
-        apiToken: config.apiToken,
-        petals,
-        petalRef: (name) => system.lookup<PetalMsg>(`/petals/${name}`),
-        detailedHealth: () => detailedHealth(health),
-      })
+      const app = await buildServer(host, hub)
       httpUrl = await app.listen({ host: config.httpHost, port: config.httpPort })
       return { close: () => app.close() }
     },
@@ -167,6 +86,7 @@ export async function startRuntime(
   }
 
   const root = config.supervision.root
+  const proxies = config.supervision.proxies
   await system.start(
     supervisor({
       intensity: root.intensity,
@@ -177,21 +97,35 @@ export async function startRuntime(
           id: 'proxies',
           start: supervisor({
             strategy: 'rest_for_one',
-            intensity: config.supervision.proxies.intensity,
-            periodMs: config.supervision.proxies.periodMs,
-            backoff: config.supervision.proxies.backoff,
-            children: proxyChildren,
+            intensity: proxies.intensity,
+            periodMs: proxies.periodMs,
+            backoff: proxies.backoff,
+            children: host.enabledProxies.map((name) =>
+              host.proxySpec(name, proxyKinds[name]!, host.proxyOptions.get(name)),
+            ),
           }),
         },
-        { id: 'petals', start: supervisor({ intensity: 1, children: petalChildren }) },
+        {
+          id: 'petals',
+          start: supervisor({
+            intensity: 1,
+            children: host.activePetals
+              .filter((p) => p.notLoaded === undefined)
+              .map((p) => host.petalSpec(p)),
+          }),
+        },
+        { id: 'control', start: controlBehavior(host), shutdownMs: 5_000 },
         { id: 'http', start: http, shutdownMs: 5_000 },
       ],
     }),
   )
-  return { system, httpUrl, health, stop: () => system.stop() }
-}
-
-function childLog(log: Logger, fields: Record<string, unknown>): Logger {
-  const withChild = log as Logger & { child?: (f: Record<string, unknown>) => Logger }
-  return typeof withChild.child === 'function' ? withChild.child(fields) : log
+  return {
+    system,
+    host,
+    httpUrl,
+    stop: async () => {
+      await system.stop()
+      hub.close()
+    },
+  }
 }

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http'
 import { createWebSocketInspector } from '@statelyai/inspect'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { ActorSystem } from '../kernel/index.ts'
+import { toStatelyEvent } from './statelyEvents.ts'
 
 const MAX_BUFFER = 200
 
@@ -67,9 +68,12 @@ export async function startStatelyRelay(
   const address = http.address()
   bound = typeof address === 'object' && address !== null ? address.port : port
   const inspector = createWebSocketInspector({ url: `ws://127.0.0.1:${bound}` })
-  // Only XState-shaped events: the inspector warns about any other type.
+  // Events are converted here (toStatelyEvent never throws on an actor that is still starting)
+  // and handed to the inspector's WebSocket adapter, which buffers them until it is connected.
   const off = system.inspect((e) => {
-    if (e.type.startsWith('@xstate.')) inspector.inspect.next?.(e as never)
+    if (!e.type.startsWith('@xstate.')) return
+    const converted = toStatelyEvent(e)
+    if (converted !== undefined) inspector.adapter.send(converted as never)
   })
   return {
     url: `http://127.0.0.1:${bound}`,

@@ -14,16 +14,17 @@ import type { ActorContext, ActorOptions, Behavior, ExitReason, Message, Reply }
 import type { Clock } from './Clock.ts'
 import type { DeadLetters } from './DeadLetters.ts'
 import type { Dispatcher } from './Dispatcher.ts'
+import { unwatch, watch } from './deathWatch.ts'
 import { deliver, request } from './delivery.ts'
-import { ActorFailed, ActorStopped, describeError, HandlerTimeout } from './errors.ts'
-import type { InspectionBus, SupervisionKind } from './inspection.ts'
+import { ActorFailed, ActorStopped, describeError } from './errors.ts'
+import type { InspectionBus, InspectionEvent, SupervisionKind } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import { DEFAULT_MAILBOX_CAPACITY, Mailbox } from './Mailbox.ts'
 import { type Cleanup, isThenable, OwnedResources } from './OwnedResources.ts'
 import type { PendingReply } from './PendingReply.ts'
-import { exclusive, resume, runCell } from './processing.ts'
+import { awaitInit, exclusive, resume, runCell } from './processing.ts'
 import type { Random } from './seededRandom.ts'
-import { endIncarnation, finalize, shutdown, stopIncarnation, terminatedOf } from './termination.ts'
+import { endIncarnation, finalize, shutdown, stopIncarnation } from './termination.ts'
 
 /** Default time a worker gets to stop, ms. */
 export const DEFAULT_SHUTDOWN_MS = 5000
@@ -73,41 +74,41 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   status: ActorStatus = 'starting'
   restarts = 0
   lastError: unknown = undefined
+  /** Wall-clock start of the current incarnation (informational: health's `load_time`). */
+  runningSince = 0
   scheduled = false
   /** Children in start order: spawned ones, or a supervisor's slots. */
   children: ActorCell[] | null = null
   readonly shutdownMs: number
-  /** An init, async receive, or exclusive internal job is in flight: the mailbox is held. */
-  /** @internal */
+  // Internal to the kernel (processing.ts, termination.ts, deathWatch.ts read and write these):
+  /** @internal An init, async receive, or exclusive job is in flight: the mailbox is held. */
   busy = false
-  /** Bumped at every start and every end; callbacks from another epoch are ignored. */
-  /** @internal */
+  /** @internal Bumped at every start and end; callbacks from another epoch are ignored. */
   epoch = 0
   /** @internal */
   state: unknown = undefined
-  /** `init` completed for the current incarnation (so `stop` is due at its end). */
-  /** @internal */
+  /** @internal `init` completed for this incarnation (so `stop` is due at its end). */
   live = false
-  /** @internal */
+  /** @internal The init or receive promise in flight. */
   inflight: Promise<unknown> | null = null
-  /** @internal */
+  /** @internal The reply of the ask being handled, and whether it was deferred. */
   current: PendingReply | undefined = undefined
-  /** @internal */
   deferred = false
   /** @internal */
   watchers: ActorCell[] | null = null
-  /** @internal */
+  /** @internal Timers and cleanups of this incarnation. */
   owned: OwnedResources | null = null
-  /** @internal */
+  /** @internal Promises of an end (failure or stop) and of a final stop in progress. */
   ending: Promise<void> | null = null
-  /** @internal */
   stopping: Promise<void> | null = null
-  /** Resolves the pending `start()` of an async `init`. */
-  private startDone: ((ok: boolean) => void) | null = null
+  private inspectFn: ((event: { readonly type: string }) => void) | null = null
+  /** @internal Resolves the pending `start()` of an async `init`. */
+  startDone: ((ok: boolean) => void) | null = null
   private spawnSeq = 0
   /** @internal */
   readonly receiveTimeoutMs: number
-  private readonly initTimeoutMs: number
+  /** @internal */
+  readonly initTimeoutMs: number
 
   constructor(
     readonly env: CellEnv,
@@ -136,6 +137,17 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     return this.env.clock
   }
 
+  /** Made on first use, so an actor that never starts a machine pays nothing for it. */
+  get inspect(): (event: { readonly type: string }) => void {
+    if (this.inspectFn === null) {
+      const bus = this.env.bus
+      this.inspectFn = (event) => {
+        if (bus.active) bus.emit(event as InspectionEvent)
+      }
+    }
+    return this.inspectFn
+  }
+
   reply(value: unknown): void {
     this.current?.resolve(value)
   }
@@ -162,18 +174,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   }
 
   setInterval(fn: () => unknown, ms: number): () => void {
-    let cancel = (): void => {}
-    let active = true
-    const tick = (): unknown => {
-      if (!active) return undefined
-      cancel = this.setTimeout(tick, ms)
-      return fn()
-    }
-    cancel = this.setTimeout(tick, ms)
-    return () => {
-      active = false
-      cancel()
-    }
+    return this.resources().addInterval(this.guard(fn), ms)
   }
 
   guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
@@ -223,18 +224,11 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   }
 
   watch(ref: ActorRef<never>): void {
-    const target = ref.target as ActorCell
-    if (target.isFinal) {
-      this.signal({ kind: 'deliver', msg: terminatedOf(target, SHUTDOWN) })
-      return
-    }
-    if (target.watchers === null) target.watchers = [this]
-    else if (!target.watchers.includes(this)) target.watchers.push(this)
+    watch(this, ref.target as ActorCell)
   }
 
   unwatch(ref: ActorRef<never>): void {
-    const target = ref.target as ActorCell
-    if (target.watchers !== null) target.watchers = target.watchers.filter((w) => w !== this)
+    unwatch(this, ref.target as ActorCell)
   }
 
   fail(error: unknown): void {
@@ -267,6 +261,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
       restarts: this.restarts,
       lastError: this.lastError === undefined ? undefined : describeError(this.lastError),
       mailbox: this.mailbox.size,
+      runningSince: this.status === 'running' ? this.runningSince : undefined,
     }
   }
 
@@ -338,31 +333,7 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
       this.started(s)
       return true
     }
-    const epoch = this.epoch
-    return new Promise<boolean>((resolve) => {
-      this.startDone = resolve
-      const cancelLimit =
-        this.initTimeoutMs > 0
-          ? this.resources().addTimer(
-              () => this.failIn(epoch, new HandlerTimeout(this.path, 'init', this.initTimeoutMs)),
-              this.initTimeoutMs,
-            )
-          : undefined
-      this.inflight = Promise.resolve(s).then(
-        (state) => {
-          cancelLimit?.()
-          if (epoch !== this.epoch) return
-          this.inflight = null
-          this.startDone = null
-          this.started(state)
-          resolve(true)
-        },
-        (e: unknown) => {
-          cancelLimit?.()
-          this.failIn(epoch, e)
-        },
-      )
-    })
+    return awaitInit(this, s)
   }
 
   /**
@@ -378,7 +349,9 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     }
   }
 
-  private started(state: unknown): void {
+  /** @internal `init` has produced the first state: the actor runs. */
+  started(state: unknown): void {
+    this.runningSince = Date.now()
     this.state = state
     this.live = true
     this.status = 'running'

@@ -40,6 +40,8 @@ export interface ActorSnapshot {
   readonly restarts: number
   readonly lastError: string | undefined
   readonly mailbox: number
+  /** Wall-clock time (ms since the epoch) the current incarnation started running, if it runs. */
+  readonly runningSince: number | undefined
 }
 
 /**

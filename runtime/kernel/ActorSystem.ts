@@ -156,10 +156,11 @@ export class ActorSystem {
 
   /**
    * Attaches an inspection observer; returns the function that detaches it. Existing actors are
-   * announced to the new observer at once.
+   * announced to the new observer at once. With `messages: false` the observer gets lifecycle,
+   * supervision and XState-machine events but not one event per kernel message (cheaper).
    */
-  inspect(observer: InspectionObserver): () => void {
-    const off = this.bus.subscribe(observer)
+  inspect(observer: InspectionObserver, options?: { readonly messages?: boolean }): () => void {
+    const off = this.bus.subscribe(observer, options)
     for (const cell of this.registry.values()) {
       observer({ type: '@xstate.actor', rootId: '/', actorRef: cell.self })
     }

@@ -67,6 +67,12 @@ export interface ActorContext<M extends Message = Message> {
   readonly clock: Clock
   /** Restarts so far (0 for the first incarnation). */
   readonly restarts: number
+  /**
+   * Forwards an XState actor's inspection events into this system's inspection bus: start machines
+   * with `createActor(machine, { inspect: ctx.inspect, clock: ctx.clock })` and the dashboard and
+   * the Stately inspector see them in the same tree. Costs one check when nobody inspects.
+   */
+  readonly inspect: (event: { readonly type: string }) => void
 
   /** Answers the `ask` being handled; ignored for a `tell`. */
   reply(value: unknown): void

@@ -35,6 +35,22 @@ export class OwnedResources {
     }
   }
 
+  /** A repeating timer, re-armed before each call; returns its cancel function. */
+  addInterval(fn: () => void, ms: number): () => void {
+    let active = true
+    let cancel = (): void => {}
+    const tick = (): void => {
+      if (!active) return
+      cancel = this.addTimer(tick, ms)
+      fn()
+    }
+    cancel = this.addTimer(tick, ms)
+    return () => {
+      active = false
+      cancel()
+    }
+  }
+
   addCleanup(close: Cleanup): void {
     if (this.cleanups === null) this.cleanups = [close]
     else this.cleanups.push(close)

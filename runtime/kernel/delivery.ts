@@ -24,8 +24,8 @@ export function deliver(cell: ActorCell, msg: Message, reply: PendingReply | und
     env.deadLetters.record(cell.path, out.msg.type, 'dropped-oldest')
     out.reply?.reject(new MessageDropped(cell.path, 'drop-oldest'))
   }
-  if (env.bus.active) {
-    env.bus.emit({
+  if (env.bus.messages) {
+    env.bus.emitMessage({
       type: '@xstate.event',
       rootId: env.rootId,
       actorRef: cell.self,

@@ -2,8 +2,10 @@
  * Inspection events, shaped as XState 5's `InspectionEvent` (`@xstate.actor`, `@xstate.event`,
  * `@xstate.snapshot`) so the Stately inspector and our dashboard read kernel actors and XState
  * machines as one tree, plus `@petal.supervision` events (started, failed, restart, escalated,
- * stopped, abandoned). The bus holds no observer by default; every emit site checks
- * `bus.active` first, so with nobody listening inspection costs one property read.
+ * stopped, abandoned). The bus holds no observer by default; every emit site checks a flag first,
+ * so with nobody listening inspection costs one property read. Per-message events of kernel actors
+ * (`@xstate.event`, `@xstate.snapshot` for every message) go only to observers that ask for them
+ * (`messages: true`, the default); the dashboard does not, so it costs the hot path nothing.
  */
 
 /** The part of an actor reference an inspector reads (XState's `sessionId`, `id`, `getSnapshot`). */
@@ -80,29 +82,44 @@ export type InspectionObserver = (event: InspectionEvent) => void
  * @category inspection
  */
 export class InspectionBus {
-  private observers: InspectionObserver[] = []
+  private observers: { readonly fn: InspectionObserver; readonly messages: boolean }[] = []
   /** True while at least one observer is attached; emit sites check it before building events. */
   active = false
+  /** True while at least one observer wants per-message events of kernel actors. */
+  messages = false
 
   /** Adds an observer; returns the function that removes it. */
-  subscribe(observer: InspectionObserver): () => void {
-    this.observers = [...this.observers, observer]
-    this.active = true
+  subscribe(observer: InspectionObserver, options: { readonly messages?: boolean } = {}): () => void {
+    this.observers = [...this.observers, { fn: observer, messages: options.messages ?? true }]
+    this.refresh()
     return () => this.remove(observer)
   }
 
+  /** Any event except per-message events of kernel actors. */
   emit(event: InspectionEvent): void {
-    for (const o of this.observers) {
-      try {
-        o(event)
-      } catch {
-        this.remove(o)
-      }
+    for (const o of this.observers) this.call(o.fn, event)
+  }
+
+  /** A per-message event of a kernel actor (`@xstate.event`, `@xstate.snapshot`). */
+  emitMessage(event: InspectionEvent): void {
+    for (const o of this.observers) if (o.messages) this.call(o.fn, event)
+  }
+
+  private call(fn: InspectionObserver, event: InspectionEvent): void {
+    try {
+      fn(event)
+    } catch {
+      this.remove(fn)
     }
   }
 
   private remove(observer: InspectionObserver): void {
-    this.observers = this.observers.filter((o) => o !== observer)
+    this.observers = this.observers.filter((o) => o.fn !== observer)
+    this.refresh()
+  }
+
+  private refresh(): void {
     this.active = this.observers.length > 0
+    this.messages = this.observers.some((o) => o.messages)
   }
 }

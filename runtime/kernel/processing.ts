@@ -2,8 +2,8 @@
  * Handling messages, one at a time. A turn first drains the system lane (child exits, internal
  * jobs, `terminated`), then handles up to `budget` user messages. A sync `receive` is a plain call
  * (no promise); an async one holds the mailbox until it settles, under the actor's optional time
- * limit. An `ask` the handler neither answered nor deferred fails with `NoReply`. With an
- * inspection observer attached, each handled message also emits `@xstate.snapshot`.
+ * limit (an async `init` likewise). An `ask` the handler neither answered nor deferred fails with
+ * `NoReply`. With an inspection observer attached, each handled message emits `@xstate.snapshot`.
  */
 import type { ActorCell } from './ActorCell.ts'
 import { actorScope } from './asyncAttribution.ts'
@@ -101,13 +101,42 @@ function awaitReceive(cell: ActorCell, pending: PromiseLike<unknown>, msg: Messa
   )
 }
 
+/** Waits for an async `init`, under the actor's optional `initTimeoutMs`; resolves true when it runs. */
+export function awaitInit(cell: ActorCell, pending: PromiseLike<unknown>): Promise<boolean> {
+  const epoch = cell.epoch
+  const limit = cell.initTimeoutMs
+  return new Promise<boolean>((resolve) => {
+    cell.startDone = resolve
+    const cancelLimit =
+      limit > 0
+        ? cell
+            .resources()
+            .addTimer(() => cell.failIn(epoch, new HandlerTimeout(cell.path, 'init', limit)), limit)
+        : undefined
+    cell.inflight = Promise.resolve(pending).then(
+      (state) => {
+        cancelLimit?.()
+        if (epoch !== cell.epoch) return
+        cell.inflight = null
+        cell.startDone = null
+        cell.started(state)
+        resolve(true)
+      },
+      (e: unknown) => {
+        cancelLimit?.()
+        cell.failIn(epoch, e)
+      },
+    )
+  })
+}
+
 function finish(cell: ActorCell, msg: Message): void {
   const r = cell.current
   if (r !== undefined && !r.settled && !cell.deferred) r.reject(new NoReply(cell.path, msg.type))
   cell.current = undefined
   const env = cell.env
-  if (env.bus.active) {
-    env.bus.emit({
+  if (env.bus.messages) {
+    env.bus.emitMessage({
       type: '@xstate.snapshot',
       rootId: env.rootId,
       actorRef: cell.self,

@@ -8,11 +8,10 @@
  */
 import type { ActorCell } from './ActorCell.ts'
 import { actorScope } from './asyncAttribution.ts'
-import type { ExitReason, Message } from './Behavior.ts'
+import type { ExitReason } from './Behavior.ts'
+import { notifyWatchers } from './deathWatch.ts'
 import { ActorStopped, describeError } from './errors.ts'
 import { withinDeadline } from './OwnedResources.ts'
-
-const SHUTDOWN: ExitReason = { kind: 'shutdown' }
 
 /** Stops `cell` for good: ends the incarnation within `budgetMs`, then finalizes it. */
 export function shutdown(cell: ActorCell, reason: ExitReason, budgetMs: number): Promise<void> {
@@ -143,15 +142,5 @@ export function finalize(
   })
   cell.mailbox.drainSystem()
   cell.emitSupervision(status === 'failed' ? 'gave-up' : 'stopped', reason.kind)
-  const watchers = cell.watchers
-  cell.watchers = null
-  if (watchers !== null) {
-    const msg = terminatedOf(cell, reason)
-    for (const w of watchers) w.signal({ kind: 'deliver', msg })
-  }
-}
-
-/** The `terminated` message watchers of `cell` receive. */
-export function terminatedOf(cell: ActorCell, reason: ExitReason = SHUTDOWN): Message {
-  return { type: 'terminated', ref: cell.self, reason } as Message
+  notifyWatchers(cell, reason)
 }

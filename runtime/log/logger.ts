@@ -3,10 +3,12 @@
  * the original), also in `<PETAL_LOG_DIR>/app.log`. Unlike the original, the file is rotated: when
  * it passes `PETAL_LOG_MAX_BYTES` (default 50 MiB; checked at start and every 30 s) it becomes
  * `app.log.1` (older ones shift up to `app.log.3`, the oldest is deleted) and a new file starts.
+ * The last 500 lines are also kept in memory for the dashboard.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino'
+import { LogRing } from './logRing.ts'
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
@@ -20,9 +22,10 @@ export interface LoggerOptions {
 
 const KEEP = 3
 
-/** A logger and the function that flushes and closes its file. */
+/** A logger, its in-memory ring of recent lines, and the function that flushes and closes its file. */
 export interface ProcessLogger {
   readonly log: PinoLogger
+  readonly ring: LogRing
   close(): void
 }
 
@@ -33,17 +36,23 @@ export interface ProcessLogger {
  */
 export function createLogger(options: LoggerOptions): ProcessLogger {
   const stdout = options.stdout ?? pino.destination({ fd: 1, sync: true })
+  const ring = new LogRing()
+  const outputs = [
+    { stream: stdout, level: 'trace' as const },
+    { stream: ring, level: 'trace' as const },
+  ]
   if (!options.toFile) {
-    return { log: pino({ level: options.level, base: { pid: process.pid } }, stdout), close: () => {} }
+    return {
+      log: pino({ level: options.level, base: { pid: process.pid } }, pino.multistream(outputs)),
+      ring,
+      close: () => {},
+    }
   }
   mkdirSync(options.dir, { recursive: true })
   const path = join(options.dir, 'app.log')
   rotateIfLarge(path, options.maxBytes)
   const file = pino.destination({ dest: path, sync: true, mkdir: true })
-  const streams = pino.multistream([
-    { stream: stdout, level: 'trace' },
-    { stream: file, level: 'trace' },
-  ])
+  const streams = pino.multistream([...outputs, { stream: file, level: 'trace' }])
   const log = pino({ level: options.level, base: { pid: process.pid } }, streams)
   const timer = setInterval(() => {
     if (rotateIfLarge(path, options.maxBytes)) file.reopen()
@@ -51,6 +60,7 @@ export function createLogger(options: LoggerOptions): ProcessLogger {
   timer.unref()
   return {
     log,
+    ring,
     close: () => {
       clearInterval(timer)
       file.flushSync()

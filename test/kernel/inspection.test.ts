@@ -115,3 +115,23 @@ describe('inspection', () => {
     expect(good).toBeGreaterThan(before)
   })
 })
+
+describe('machines started by actors', () => {
+  it('ctx.inspect feeds an XState machine started inside an actor into the system bus', async () => {
+    const system = createActorSystem()
+    const types: string[] = []
+    system.inspect((e) => types.push(e.type))
+    const machine = createMachine({ initial: 'a', states: { a: { on: { NEXT: 'b' } }, b: {} } })
+    await system.spawn<null, { type: 'go' }>('owner', {
+      init: (ctx) => {
+        const m = createActor(machine, { inspect: ctx.inspect, clock: ctx.clock }).start()
+        m.send({ type: 'NEXT' })
+        return null
+      },
+      receive: (s) => s,
+    })
+    expect(
+      types.filter((t) => t === '@xstate.transition' || t === '@xstate.microstep').length,
+    ).toBeGreaterThan(0)
+  })
+})
