@@ -231,7 +231,7 @@ export class DurableDatabase {
       writes: false,
     }
     this.reseed(unit.seed)
-    this.db.exec('BEGIN')
+    this.control('BEGIN')
     this.unit = unit
   }
 
@@ -262,6 +262,16 @@ export class DurableDatabase {
     return result
   }
 
+  /** BEGIN, COMMIT or ROLLBACK through a cached statement (exec would parse it every time). */
+  private control(sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): void {
+    const st = this.prepare(sql).st
+    try {
+      st.step()
+    } finally {
+      st.reset()
+    }
+  }
+
   private lastRowid(): number {
     this.rowidStatement ??= this.db.prepare('SELECT last_insert_rowid()')
     const st = this.rowidStatement
@@ -279,9 +289,9 @@ export class DurableDatabase {
     if (unit === undefined) throw new LocalDbError('NOT_ALLOWED', 'no unit of work is open')
     this.unit = undefined
     try {
-      this.db.exec('COMMIT')
+      this.control('COMMIT')
     } catch (e) {
-      this.db.exec('ROLLBACK')
+      this.control('ROLLBACK')
       throw new LocalDbError('SQL_ERROR', `commit failed: ${(e as Error).message}`)
     }
     if (!unit.writes) return
@@ -302,7 +312,7 @@ export class DurableDatabase {
   rollback(): void {
     if (this.unit === undefined) return
     this.unit = undefined
-    this.db.exec('ROLLBACK')
+    this.control('ROLLBACK')
   }
 
   /** True when the journal has grown past the checkpoint threshold. */

@@ -233,7 +233,9 @@ function health(s: State, options: LocalDbOptions): Record<string, unknown> {
   const sync = options.sync
   return {
     status: st.lastCheckpointError === undefined ? 'healthy' : 'warning',
-    ...(st.lastCheckpointError === undefined ? {} : { error: `checkpoint failed: ${st.lastCheckpointError}` }),
+    ...(st.lastCheckpointError === undefined
+      ? {}
+      : { error: `checkpoint failed: ${st.lastCheckpointError}` }),
     connection: { path: options.path, connected: true },
     machine_info: { machine_id: options.machineId ?? null },
     journal: {

@@ -59,6 +59,9 @@ export function recoverDatabase(sql: SqlJsStatic, path: string, options: Recover
     db = new sql.Database(existsSync(path) ? readFileSync(path) : undefined)
     db.exec(`CREATE TABLE IF NOT EXISTS ${META_TABLE} (key TEXT PRIMARY KEY, value)`)
     for (const ddl of options.internalSchema ?? []) db.exec(ddl)
+    // SQLite's own rollback journal would be a file in Emscripten's in-memory FS, created and
+    // deleted per transaction (about 0.1 ms each); durability is the journal segments' job.
+    db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF')
   } catch (e) {
     throw new LocalDbError(
       'SQL_ERROR',
