@@ -1,7 +1,7 @@
 /**
  * What petals call on the `db` proxy (`ctx.proxy('db')`): the guide's `executeQuery`, `fetchOne`,
- * `fetchAll`, `insert`, `update`, `delete`, plus `transaction` and `migrate`. Every call returns once
- * its write is on disk; a refused or failed call rejects with a `LocalDbError` and changes nothing.
+ * `fetchAll`, `insert`, `update`, `delete`, plus `insertMany`, `transaction` and `migrate`. Every
+ * call returns once its write is on disk; a refused or failed call rejects with a `LocalDbError` and changes nothing.
  * Inside `transaction(async (tx) => ...)` use `tx`, not the outer facade: the outer one waits for
  * the transaction to end (it would wait until the transaction's time limit).
  */
@@ -71,6 +71,21 @@ export class LocalDbFacade {
       type: 'insert',
       table,
       data,
+      ...this.txField,
+      ...(options.sync === undefined ? {} : { sync: options.sync }),
+    })
+  }
+
+  /** Inserts every row in one unit of work (all or none), one message and one journal record. */
+  insertMany(
+    table: string,
+    rows: readonly RowData[],
+    options: ChangeOptions = {},
+  ): Promise<{ changes: number }> {
+    return this.ask({
+      type: 'insertMany',
+      table,
+      rows,
       ...this.txField,
       ...(options.sync === undefined ? {} : { sync: options.sync }),
     })

@@ -178,6 +178,40 @@ async function handle(
       }
       return result
     }
+    case 'insertMany': {
+      if (!Array.isArray(msg.rows))
+        throw new LocalDbError(
+          'INVALID_ARGUMENT',
+          `rows: expected an array of rows, found ${typeof msg.rows}`,
+        )
+      const own = msg.tx === undefined
+      if (own) store.begin()
+      let queued = 0
+      try {
+        for (const data of msg.rows)
+          queued += (
+            await changeRows(
+              store,
+              {
+                type: 'insert',
+                table: msg.table,
+                data,
+                ...(msg.sync === undefined ? {} : { sync: msg.sync }),
+              },
+              true,
+            )
+          ).queued
+      } catch (e) {
+        if (own) store.rollback()
+        throw e
+      }
+      if (own) await store.commit()
+      if (queued > 0) {
+        if (own) s.pusher?.tell({ type: 'kick' })
+        else if (s.tx !== undefined) s.tx.synced = true
+      }
+      return { changes: msg.rows.length }
+    }
     case 'begin': {
       store.begin()
       const id = ++s.nextTx

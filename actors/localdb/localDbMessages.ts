@@ -26,6 +26,13 @@ export type LocalDbMsg =
       readonly sync?: SyncOption
     }
   | {
+      readonly type: 'insertMany'
+      readonly table: string
+      readonly rows: readonly RowData[]
+      readonly tx?: number
+      readonly sync?: SyncOption
+    }
+  | {
       readonly type: 'update'
       readonly table: string
       readonly data: RowData

@@ -58,6 +58,14 @@ describe('db proxy facade', () => {
     ])
   })
 
+  it('insertMany writes every row as one unit, or none when one row is refused', async () => {
+    const { db } = await fresh()
+    expect(await db.insertMany('flights', [{ name: 'a' }, { name: 'b', ok: true }])).toEqual({ changes: 2 })
+    const bad = await rejection(db.insertMany('flights', [{ name: 'c' }, { 'bad name': 'd' }]))
+    expect(bad.code).toBe('INVALID_IDENTIFIER')
+    expect((await db.fetchAll('SELECT name FROM flights')).map((r) => r.name)).toEqual(['a', 'b'])
+  })
+
   it('a transaction commits as one unit, and a throw rolls every statement back', async () => {
     const { db } = await fresh()
     await db.transaction(async (tx) => {
