@@ -66,6 +66,20 @@ export interface ProxyEvents<Facade> {
 }
 
 /**
+ * Who calls a facade, when it is a petal: its callbacks (subscriptions, handlers) run as messages
+ * in the owner's mailbox, one at a time with its other handlers, and what it registered is
+ * released when its incarnation ends.
+ */
+export interface FacadeOwner {
+  /** The owner's name (a petal name), for health and logs. */
+  readonly name: string
+  /** Runs `fn` as a message in the owner's mailbox; a throw or rejection fails the owner. */
+  run(fn: () => unknown): void
+  /** Runs `close` when the owner's incarnation ends (stop, restart or failure). */
+  onCleanup(close: () => unknown): void
+}
+
+/**
  * One kind of proxy.
  *
  * @category models
@@ -82,4 +96,6 @@ export interface ProxyKind<Options = unknown, Facade = unknown> {
   // biome-ignore lint/suspicious/noExplicitAny: as above
   health(ref: ActorRef<any>): Promise<ProxyHealth>
   readonly events?: ProxyEvents<Facade>
+  /** The facade as one owner sees it (callbacks into its mailbox); default: the shared facade. */
+  own?(facade: Facade, owner: FacadeOwner): Facade
 }

@@ -30,7 +30,22 @@ export { LocalDbError, type LocalDbErrorCode } from '../actors/localdb/LocalDbEr
 export { type ChangeOptions, LocalDbFacade } from '../actors/localdb/LocalDbFacade.ts'
 export type { Migration, MigrationResult } from '../actors/localdb/migrations.ts'
 export type { SqlRow, SqlValue } from '../actors/localdb/sqlValues.ts'
+export {
+  type CreateMqttProxyOptions,
+  createMqttProxy,
+  type StandaloneMqttProxy,
+} from '../actors/mqtt/createMqttProxy.ts'
+export type { CommandEnvelope } from '../actors/mqtt/envelope.ts'
+export type { CommandHandler, MqttFacade, PublishOptions } from '../actors/mqtt/MqttFacade.ts'
+export type { MqttHealth } from '../actors/mqtt/mqttProtocol.ts'
+export { OutboxFull } from '../actors/mqtt/Outbox.ts'
 export { isProxyName, PROXY_NAMES, type ProxyHealth, type ProxyName } from '../actors/ProxyKind.ts'
+export { ProxyUnavailable } from '../actors/ProxyUnavailable.ts'
+export { createRedisProxy, type StandaloneRedisProxy } from '../actors/redis/createRedisProxy.ts'
+export { RedisCommandError } from '../actors/redis/RedisCommandError.ts'
+export type { RedisCallback, RedisCallOptions, RedisFacade } from '../actors/redis/RedisFacade.ts'
+export type { RedisValue } from '../actors/redis/redisOps.ts'
+export type { RedisHealth } from '../actors/redis/redisProtocol.ts'
 export {
   type ActorContext,
   ActorFailed,

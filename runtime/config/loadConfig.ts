@@ -114,7 +114,7 @@ export const DEFAULT_BUDGETS = {
 
 /** The config `petal start --sim` uses when no file is given. */
 export const SIM_CONFIG: FileConfig = {
-  enabled_proxies: [],
+  enabled_proxies: ['mqtt'],
   enabled_petals: ['petal-example'],
   startup_petals: [] as string[],
 }

@@ -4,14 +4,17 @@
  * child spec of a proxy or a petal and the services a petal gets. The whole tree exists before any
  * actor's `init` runs, so lookups by path work from then on.
  */
-import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
+import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
+import type { FacadeOwner, ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 import type { RuntimeConfig } from '../config/loadConfig.ts'
 import type { HealthSources, ProxyEntry } from '../health/detailedHealth.ts'
 import type { ActorRef, ActorSystem, ChildSpec, Logger } from '../kernel/index.ts'
+import { jobEventMessage } from '../mqtt/jobEvents.ts'
 import type { JobEvent, JobSink } from '../petal/jobs.ts'
 import type { LoadedPetal } from '../petal/loadPetals.ts'
 import { type PetalMsg, type PetalServices, petalBehavior } from '../petal/petalActor.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
+import { createWorkerPool, petalDir } from '../workers/workerPool.ts'
 
 /** Petal actors take at most this long to `init`. */
 export const PETAL_INIT_TIMEOUT_MS = 60_000
@@ -31,6 +34,8 @@ export class RuntimeHost {
   /** Options of enabled proxies. */
   readonly proxyOptions: Map<ProxyName, unknown>
   private readonly facades = new Map<ProxyName, unknown>()
+  /** The worker-thread pool of `cpuHeavy` handlers. */
+  readonly workers = createWorkerPool()
   private readonly jobListeners: ((e: JobEvent) => void)[] = []
 
   constructor(
@@ -67,15 +72,19 @@ export class RuntimeHost {
     )
   }
 
-  /** The facade petals call, made once per proxy. */
-  facade(name: ProxyName): unknown {
+  /**
+   * The facade of an enabled proxy, made once per proxy; as `owner` sees it when given (a proxy
+   * with `own` runs that owner's callbacks in its mailbox).
+   */
+  facade(name: ProxyName, owner?: FacadeOwner): unknown {
     const entry = this.proxyEntry(name)
     if (entry === undefined) {
       this.facades.delete(name)
       return undefined
     }
     if (!this.facades.has(name)) this.facades.set(name, entry.kind.facade(entry.ref))
-    return this.facades.get(name)
+    const shared = this.facades.get(name)
+    return owner === undefined || entry.kind.own === undefined ? shared : entry.kind.own(shared, owner)
   }
 
   /** What health reads, always current. */
@@ -98,6 +107,7 @@ export class RuntimeHost {
     this.jobListeners.push(listener)
   }
 
+  /** Job events: logged, and published on `command/web` when the mqtt proxy runs. */
   readonly jobSink: JobSink = (e) => {
     const fields = {
       petal: e.job.petal,
@@ -108,14 +118,21 @@ export class RuntimeHost {
     }
     if (e.kind === 'progress') this.log.debug(fields, `job ${e.job.id} of ${e.job.petal}: progress`)
     else this.log.info(fields, `job ${e.job.id} of ${e.job.petal}: ${e.kind}`)
+    const mqtt = this.facade('mqtt') as MqttFacade | undefined
+    if (mqtt !== undefined) {
+      const m = jobEventMessage(e)
+      mqtt.publishMessage(m.payload, { qos: m.qos }).catch(() => {})
+    }
     for (const l of this.jobListeners) l(e)
   }
 
   /** What a petal's context reaches. */
   petalServices(name: string): PetalServices {
+    const file = this.petals.get(name)?.file ?? this.config.configDir
     return {
+      runWorker: this.workers.runner(petalDir(file)),
       log: childLog(this.log, { petal: name }),
-      facade: (proxy) => this.facade(proxy),
+      facade: (proxy, owner) => this.facade(proxy, owner),
       subscribe: (prefix, topic, deliver) => {
         for (const proxy of this.enabledProxies) {
           const events = proxyKinds[proxy]?.events

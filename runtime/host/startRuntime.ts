@@ -4,6 +4,8 @@
  *     /            one_for_one, budget `supervision.root` (3 restarts a minute)
  *     /proxies     rest_for_one, in dependency order, budget `supervision.proxies`
  *     /petals      one_for_one; startup petals first; each petal with its own budget, marked failed past it
+ *     /mqtt-router with the mqtt proxy: commands to petal actors, answers to `response`
+ *     /health      with the redis proxy: the health overview published every few seconds
  *     /control     switches petals and proxies on and off live (the control API)
  *     /http        the HTTP API and dashboard
  *
@@ -26,6 +28,7 @@ import type { LogRing } from '../log/logRing.ts'
 import type { LoadedPetal } from '../petal/loadPetals.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
 import { controlBehavior } from './control.ts'
+import { messagingChildren } from './messagingChildren.ts'
 import { RuntimeHost } from './RuntimeHost.ts'
 
 /** A running runtime. */
@@ -114,6 +117,7 @@ export async function startRuntime(
               .map((p) => host.petalSpec(p)),
           }),
         },
+        ...messagingChildren(host),
         { id: 'control', start: controlBehavior(host), shutdownMs: 5_000 },
         { id: 'http', start: http, shutdownMs: 5_000 },
       ],
@@ -126,6 +130,7 @@ export async function startRuntime(
     stop: async () => {
       await system.stop()
       hub.close()
+      await host.workers.close()
     },
   }
 }

@@ -17,6 +17,7 @@ import type { ConfigIssue } from '../config/ConfigError.ts'
 import type { RuntimeConfig } from '../config/loadConfig.ts'
 import { describeError } from '../kernel/index.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
+import { petalDir, resolveWorker } from '../workers/workerPool.ts'
 import { type Petal, petalProblems } from './definePetal.ts'
 import { shippedPetalPath } from './shipped.ts'
 
@@ -26,6 +27,8 @@ export interface LoadedPetal {
   readonly petal: Petal
   /** Where it came from: a file, `package:export`, or `shipped`. */
   readonly source: string
+  /** The module file it was loaded from (worker specs resolve against its directory). */
+  readonly file: string
   readonly startup: boolean
   readonly dependencies: readonly string[]
   /** Why it is not loaded (a dependency turned off); undefined when it runs. */
@@ -47,11 +50,13 @@ export async function loadPetals(
     const spec = config.petalSources[name]
     const key = spec === undefined ? `enabled_petals: ${name}` : `petals.${name}`
     let petal: Petal
+    let file = ''
     try {
       const target =
         spec === undefined
           ? { file: shippedPetalPath(name), exportName: 'default' }
           : resolveSpec(spec, config.configDir)
+      file = target.file
       const mod = (await import(pathToFileURL(target.file).href)) as Record<string, unknown>
       const value = mod[target.exportName]
       if (value === undefined) {
@@ -79,13 +84,14 @@ export async function loadPetals(
       })
       continue
     }
-    issues.push(...handlerIssues(petal, source, key))
+    issues.push(...handlerIssues(petal, source, key, file))
     const dependencies = config.petalDependencies[name] ?? petal.requires ?? []
     const off = dependencies.filter((d) => !config.enabledProxies.includes(d as ProxyName))
     petals.push({
       name,
       petal,
       source: spec ?? 'shipped',
+      file,
       startup,
       dependencies,
       notLoaded:
@@ -97,16 +103,20 @@ export async function loadPetals(
   return { petals, issues }
 }
 
-function handlerIssues(petal: Petal, source: string, key: string): ConfigIssue[] {
+function handlerIssues(petal: Petal, source: string, key: string, file: string): ConfigIssue[] {
   const out: ConfigIssue[] = []
   for (const [cmd, h] of Object.entries(petal.mqtt ?? {})) {
     if (typeof h === 'object' && h.cpuHeavy) {
-      out.push({
-        source,
-        key: `${key} mqtt.${cmd}`,
-        expected: 'a handler without cpuHeavy (the worker pool lands with MQTT routing)',
-        found: 'cpuHeavy: true',
-      })
+      try {
+        resolveWorker(h.worker!, petalDir(file))
+      } catch (e) {
+        out.push({
+          source,
+          key: `${key} mqtt.${cmd}.worker`,
+          expected: "a module file beside the petal, e.g. './heavy.js#export'",
+          found: describeError(e),
+        })
+      }
     }
   }
   const declared = new Set<string>([...(petal.requires ?? []), ...(petal.optional ?? [])])

@@ -6,7 +6,7 @@
  * the petal restarts, since a handler that never returns would hold its mailbox for good. An event
  * handler that throws, a timer that throws, or `ctx.fail` restarts the petal under its budget.
  */
-import type { ProxyName } from '../../actors/ProxyKind.ts'
+import type { FacadeOwner, ProxyName } from '../../actors/ProxyKind.ts'
 import {
   type ActorContext,
   type ActorRef,
@@ -16,6 +16,7 @@ import {
   type Logger,
   type Message,
 } from '../kernel/index.ts'
+import type { WorkerRunner } from '../workers/workerPool.ts'
 import {
   HttpError,
   type HttpMethod,
@@ -42,10 +43,18 @@ export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000
 
 /** Messages a petal actor handles. */
 export type PetalMsg =
-  | { readonly type: 'mqtt'; readonly key: string; readonly command: MqttCommand }
+  | {
+      readonly type: 'mqtt'
+      readonly key: string
+      readonly command: MqttCommand
+      /** Clock time past which the command is answered TIMEOUT_ERROR without running. */
+      readonly startBy?: number
+    }
   | { readonly type: 'http'; readonly route: `${HttpMethod} /${string}`; readonly request: HttpRequest }
   | { readonly type: 'ws'; readonly path: `/${string}`; readonly socket: PetalSocket }
   | { readonly type: 'event'; readonly name: string; readonly payload: unknown }
+  /** A proxy callback (a subscription, a registered handler) run in this petal's mailbox. */
+  | { readonly type: 'run'; readonly fn: () => unknown }
 
 /** The answer to an `http` message. */
 export interface HttpReply {
@@ -56,12 +65,14 @@ export interface HttpReply {
 /** What the host gives every petal. */
 export interface PetalServices {
   readonly log: Logger
-  /** The facade of an enabled proxy; undefined when it is not enabled. */
-  facade(name: ProxyName): unknown
+  /** The facade of an enabled proxy (as `owner` sees it, when given); undefined when not enabled. */
+  facade(name: ProxyName, owner?: FacadeOwner): unknown
   /** Feeds an `on` entry; undefined when no enabled proxy serves `prefix`. */
   subscribe(prefix: string, topic: string, deliver: (payload: unknown) => void): (() => void) | undefined
   readonly jobSink: JobSink
   readonly settings: Readonly<Record<string, unknown>>
+  /** Runs a `cpuHeavy` handler's worker (absent: such handlers answer HANDLER_ERROR). */
+  readonly runWorker?: WorkerRunner
 }
 
 interface PetalState {
@@ -91,7 +102,15 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
     receive: (s, msg, ctx) => {
       switch (msg.type) {
         case 'mqtt':
-          return handleMqtt(petal, s, msg.key, msg.command, ctx)
+          if (msg.startBy !== undefined && ctx.clock.now() > msg.startBy) {
+            ctx.reply({
+              status: 'error',
+              message: `Command expired before it started: it waited past its time limit behind earlier commands to ${petal.name}`,
+              error_code: 'TIMEOUT_ERROR',
+            })
+            return s
+          }
+          return handleMqtt(petal, s, msg.key, msg.command, ctx, services)
         case 'http':
           return handleHttp(petal, s, msg.route, msg.request, ctx)
         case 'ws': {
@@ -115,6 +134,8 @@ export function petalBehavior(petal: Petal, services: PetalServices): Behavior<P
           s.user = next
           return s
         }
+        case 'run':
+          return settleState(s, msg.fn())
       }
     },
     stop: async (s) => {
@@ -141,34 +162,43 @@ function handleMqtt(
   key: string,
   command: MqttCommand,
   ctx: ActorContext<PetalMsg>,
+  services: PetalServices,
 ): PetalState | Promise<PetalState> {
   const entry = petal.mqtt?.[key]
   const spec = (typeof entry === 'function' ? { handler: entry } : entry) as MqttSpec | undefined
-  if (spec?.handler === undefined) {
+  if (spec === undefined || (spec.handler === undefined && !spec.cpuHeavy)) {
     ctx.reply(unknownCommand(petal, command.command))
     return s
   }
   const limit = spec.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS
-  return withLimit(
-    s,
-    ctx,
-    limit,
-    `mqtt handler '${key}'`,
-    () => spec.handler!(command, s.user, s.pctx as never),
-    {
-      value: (v) => v ?? { status: 'success' },
-      error: (e) => ({
-        status: 'error',
-        message: `Handler error: ${describeError(e)}`,
-        error_code: 'HANDLER_ERROR',
-      }),
-      timeout: () => ({
+  // A cpuHeavy handler runs in the worker pool; its thread is ended when the time limit passes.
+  const abort = new AbortController()
+  const run = spec.cpuHeavy
+    ? () => {
+        if (services.runWorker === undefined) throw new Error('no worker pool in this host')
+        return services.runWorker(
+          spec.worker!,
+          { command, settings: services.settings, petal: petal.name },
+          abort.signal,
+        )
+      }
+    : () => spec.handler!(command, s.user, s.pctx as never)
+  return withLimit(s, ctx, limit, `mqtt handler '${key}'`, run, {
+    value: (v) => v ?? { status: 'success' },
+    error: (e) => ({
+      status: 'error',
+      message: `Handler error: ${describeError(e)}`,
+      error_code: 'HANDLER_ERROR',
+    }),
+    timeout: () => {
+      abort.abort(new Error(`time limit ${limit} ms`))
+      return {
         status: 'error',
         message: `Handler did not answer within ${limit} ms`,
         error_code: 'TIMEOUT_ERROR',
-      }),
+      }
     },
-  )
+  })
 }
 
 function handleHttp(
@@ -211,6 +241,8 @@ function handleHttp(
 type MqttSpec = {
   readonly handler?: (c: MqttCommand, s: unknown, ctx: never) => unknown
   readonly timeoutMs?: number
+  readonly cpuHeavy?: boolean
+  readonly worker?: string
 }
 
 /** How a handler's outcome becomes the reply. */
@@ -281,6 +313,8 @@ export class PetalIncarnation implements PetalContext<unknown> {
   private next: { value: unknown } | undefined = undefined
   private readonly jobTable: JobStatus[] = []
   private jobSeq = 0
+  private readonly owned = new Map<ProxyName, unknown>()
+  private ownerView: FacadeOwner | undefined = undefined
 
   constructor(
     private readonly petal: Petal,
@@ -309,16 +343,31 @@ export class PetalIncarnation implements PetalContext<unknown> {
     if (!(this.petal.requires ?? []).includes(name)) {
       throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'requires'`)
     }
-    const facade = this.services.facade(name)
+    const facade = this.ownFacade(name)
     if (facade === undefined) throw new Error(`${this.petal.name}: required proxy '${name}' is not enabled`)
     return facade as ProxyFacades[K]
+  }
+
+  /** The facade as this incarnation sees it: callbacks run in its mailbox, released at its end. */
+  private ownFacade(name: ProxyName): unknown {
+    if (this.owned.has(name)) return this.owned.get(name)
+    this.ownerView ??= {
+      name: this.petal.name,
+      run: (fn) => {
+        this.actor.self.tell({ type: 'run', fn } as never)
+      },
+      onCleanup: (close) => this.actor.onCleanup(close),
+    }
+    const facade = this.services.facade(name, this.ownerView)
+    if (facade !== undefined) this.owned.set(name, facade)
+    return facade
   }
 
   optionalProxy<K extends ProxyName>(name: K): ProxyFacades[K] | undefined {
     if (!(this.petal.optional ?? []).includes(name) && !(this.petal.requires ?? []).includes(name)) {
       throw new Error(`${this.petal.name} asked for proxy '${name}' without declaring it in 'optional'`)
     }
-    return this.services.facade(name) as ProxyFacades[K] | undefined
+    return this.ownFacade(name) as ProxyFacades[K] | undefined
   }
 
   setState(next: unknown): void {

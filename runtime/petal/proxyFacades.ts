@@ -5,14 +5,16 @@
 import type { BucketFacade } from '../../actors/bucket/BucketFacade.ts'
 import type { CloudDbFacade } from '../../actors/clouddb/CloudDbFacade.ts'
 import type { LocalDbFacade } from '../../actors/localdb/LocalDbFacade.ts'
+import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
+import type { RedisFacade } from '../../actors/redis/RedisFacade.ts'
 
 /** Facade types by proxy name. */
 export interface ProxyFacades {
   ext_mavlink: unknown
   ftp_mavlink: unknown
-  redis: unknown
+  redis: RedisFacade
   db: LocalDbFacade
   cloud: CloudDbFacade
   bucket: BucketFacade
-  mqtt: unknown
+  mqtt: MqttFacade
 }

@@ -5,13 +5,17 @@
 import { bucketKind } from '../../actors/bucket/bucketKind.ts'
 import { cloudDbKind } from '../../actors/clouddb/cloudDbKind.ts'
 import { localDbKind } from '../../actors/localdb/localDbKind.ts'
+import { mqttKind } from '../../actors/mqtt/mqttKind.ts'
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
+import { redisKind } from '../../actors/redis/redisKind.ts'
 
 /** Implemented proxy kinds. */
 export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
   db: localDbKind as ProxyKind,
   bucket: bucketKind as ProxyKind,
   cloud: cloudDbKind as ProxyKind,
+  redis: redisKind as ProxyKind,
+  mqtt: mqttKind as ProxyKind,
 }
 
 /** The kind for `name`, if this build has it. */

@@ -5,10 +5,12 @@
  */
 import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
 import { kernelBench } from './kernel.ts'
+import { messagingBench } from './messaging.ts'
 import { storageBench } from './storage.ts'
 
 const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   kernel: kernelBench,
+  messaging: messagingBench,
   storage: storageBench,
 }
 

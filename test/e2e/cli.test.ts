@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CLI, type RuntimeProcess, startRuntimeProcess } from '../support/runtimeProcess.ts'
+import { freePort } from '../support/servers/serverProcess.ts'
 
 const running: RuntimeProcess[] = []
 afterEach(() => {
@@ -194,9 +195,16 @@ describe('petal CLI', () => {
 
   it('petal start --sim comes up healthy with no external server', async () => {
     const d = mkdtempSync(join(tmpdir(), 'petal-sim-'))
-    const r = start(['start', '--sim', '--http-port', '0'], { cwd: d })
+    const r = start(['start', '--sim', '--http-port', '0'], {
+      cwd: d,
+      env: { PETAL_EMBEDDED_MQTT_PORT: String(await freePort()) },
+    })
     const url = await r.ready
-    const h = await json(`${url}/health/detailed`)
+    // The embedded broker and the mqtt proxy connect just after the tree is up.
+    const h = await until(
+      () => json(`${url}/health/detailed`),
+      (x) => x.body.status === 'healthy',
+    )
     expect(h.body.status).toBe('healthy')
     expect((h.body.petals as { name: string; status: string }[]).every((p) => p.status === 'loaded')).toBe(
       true,
@@ -210,7 +218,10 @@ describe('petal start --inspect', () => {
   it('relays the inspection stream to a Stately-inspector relay that @statelyai/inspect receivers read', async () => {
     const { createWebSocketReceiver } = await import('@statelyai/inspect')
     const d = mkdtempSync(join(tmpdir(), 'petal-inspect-'))
-    const r = start(['start', '--sim', '--http-port', '0', '--inspect', '0'], { cwd: d })
+    const r = start(['start', '--sim', '--http-port', '0', '--inspect', '0'], {
+      cwd: d,
+      env: { PETAL_EMBEDDED_MQTT_PORT: String(await freePort()) },
+    })
     await r.ready
     const line = await r.waitFor((l) => typeof l.inspect === 'string')
     const page = await fetch(String(line.inspect))

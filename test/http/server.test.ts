@@ -40,7 +40,7 @@ const baseYaml =
 
 describe('health routes', () => {
   it('/health, /health/detailed and /health/overview answer with their shapes', async () => {
-    const { app } = await start(baseYaml)
+    const { app } = await start(baseYaml, { PETAL_ORGANIZATION_ID: 'org-42' })
     expect((await app.inject('/health')).json()).toEqual({ status: 'ok' })
     const detailed = (await app.inject('/health/detailed')).json()
     expect(detailed).toMatchObject({
@@ -62,7 +62,15 @@ describe('health routes', () => {
       component_name: 'petal_app_manager',
       status: 'healthy',
       message: 'Good conditions',
-      services: [],
+      services: [
+        {
+          title: 'Organization Manager',
+          component_name: 'organization_manager',
+          status: 'healthy',
+          message: 'Organization management operational',
+          timestamp: expect.any(String),
+        },
+      ],
       petal_versions: { petal_routes: '3.1.4', petal_leafsdk: 'not installed' },
     })
     expect(overview.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/)

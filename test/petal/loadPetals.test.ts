@@ -97,7 +97,7 @@ describe('loadPetals', () => {
     ])
   })
 
-  it('an on entry whose source no declared proxy serves, and cpuHeavy without the worker pool, are config errors', async () => {
+  it('an on entry whose source no declared proxy serves, and a cpuHeavy worker module that is missing, are config errors', async () => {
     const { issues } = await load('enabled_petals: [petal-x]\npetals:\n  petal-x: ./x.mts\n', {
       'x.mts': petalFile(
         'petal-x',
@@ -105,7 +105,7 @@ describe('loadPetals', () => {
       ),
     })
     expect(issues.map((i) => i.key)).toEqual([
-      'petals.petal-x mqtt.heavy',
+      'petals.petal-x mqtt.heavy.worker',
       "petals.petal-x on['mavlink:HEARTBEAT']",
     ])
   })

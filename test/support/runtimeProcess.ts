@@ -5,8 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
-export const CLI = join(process.cwd(), 'dist', 'runtime', 'cli', 'main.js')
+const ROOT = process.cwd()
+export const CLI = join(ROOT, 'dist', 'runtime', 'cli', 'main.js')
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
 
 export interface RuntimeProcess {
   readonly child: ChildProcess
@@ -25,9 +28,11 @@ export interface RuntimeProcess {
 
 export function startRuntimeProcess(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; fromSource?: boolean } = {},
 ): RuntimeProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // From source (through tsx) when the test's petals are TypeScript; else the built CLI.
+  const entry = options.fromSource ? ['--import', TSX, join(ROOT, 'runtime', 'cli', 'main.ts')] : [CLI]
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, PETAL_LOG_TO_FILE: 'false', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,4 +103,52 @@ export function startRuntimeProcess(
   const ready = waitFor((l) => l.event === 'ready').then((l) => String(l.http))
   ready.catch(() => {})
   return { child, lines, stderr: () => err, ready, exited, waitFor }
+}
+
+/** A started runtime, for the fault tests that stop or kill it. */
+export interface RunningRuntime {
+  readonly pid: number
+  /** `http://127.0.0.1:<port>` from the ready line. */
+  readonly httpUrl: string
+  /** Everything it printed so far (stdout lines and stderr). */
+  output(): string
+  /** GET a JSON route of its HTTP API. */
+  getJson(path: string): Promise<Record<string, unknown>>
+  kill9(): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `petal start <args> --http-port 0` with `env` in `cwd` and resolves at its ready line
+ * (`fromSource` runs the sources through tsx, for TypeScript test petals).
+ */
+export async function runRuntime(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd: string = process.cwd(),
+  fromSource = false,
+): Promise<RunningRuntime> {
+  const r = startRuntimeProcess(['start', ...args, '--http-port', '0'], { cwd, env: { ...env }, fromSource })
+  const output = () => `${r.lines.map((l) => JSON.stringify(l)).join('\n')}\n${r.stderr()}`
+  let httpUrl: string
+  try {
+    httpUrl = await r.ready
+  } catch (e) {
+    r.child.kill('SIGKILL')
+    throw new Error(`petal start did not become ready: ${(e as Error).message}\n${output().slice(-3000)}`)
+  }
+  return {
+    pid: r.child.pid!,
+    httpUrl,
+    output,
+    getJson: async (path) => (await (await fetch(`${httpUrl}${path}`)).json()) as Record<string, unknown>,
+    kill9: async () => {
+      if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL')
+      await r.exited
+    },
+    stop: async () => {
+      if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM')
+      await r.exited
+    },
+  }
 }

@@ -10,7 +10,9 @@ const headers = token
   : { 'Content-Type': 'application/json' }
 const $ = (sel) => document.querySelector(sel)
 const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props)
+  const { dataset, ...rest } = props
+  const e = Object.assign(document.createElement(tag), rest)
+  Object.assign(e.dataset, dataset)
   for (const c of children) e.append(c)
   return e
 }

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ServerProcess, startServer } from './serverProcess.ts'
 
-/** Starts redis-server on a free loopback port. */
-export function startRedis(options: { appendonly?: boolean; port?: number } = {}): Promise<ServerProcess> {
+/** Starts redis-server on a free loopback port (and on a unix socket `unixSocket`, when given). */
+export function startRedis(
+  options: { appendonly?: boolean; port?: number; unixSocket?: string } = {},
+): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'petal-redis-'))
   return startServer({
     name: 'redis-server',
@@ -25,6 +27,9 @@ export function startRedis(options: { appendonly?: boolean; port?: number } = {}
       options.appendonly ? 'yes' : 'no',
       '--dir',
       dir,
+      ...(options.unixSocket === undefined
+        ? []
+        : ['--unixsocket', options.unixSocket, '--unixsocketperm', '700']),
     ],
   })
 }
