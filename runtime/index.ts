@@ -3,6 +3,33 @@
  * types), the proxy facade types, and the actor kernel for programs that embed the runtime.
  */
 
+export { BucketFacade } from '../actors/bucket/BucketFacade.ts'
+export type { BucketErrorCode, BucketFailure, BucketResult } from '../actors/bucket/bucketResults.ts'
+export {
+  type CreateBucketOptions,
+  createBucketProxy,
+  type StandaloneBucket,
+} from '../actors/bucket/createBucketProxy.ts'
+export type { ListedObject, ListOptions } from '../actors/bucket/objectOperations.ts'
+export type { UploadProgress } from '../actors/bucket/resumableUpload.ts'
+export type { UploadOptions, UploadSuccess } from '../actors/bucket/uploadFlightLog.ts'
+export { CloudDbFacade } from '../actors/clouddb/CloudDbFacade.ts'
+export type { CloudErrorCode, CloudFailure, CloudResult } from '../actors/clouddb/cloudResults.ts'
+export {
+  type CreateCloudDbOptions,
+  createCloudDbProxy,
+  type StandaloneCloudDb,
+} from '../actors/clouddb/createCloudDbProxy.ts'
+export type { ScanFilter, ScanOptions } from '../actors/clouddb/scanTable.ts'
+export {
+  type CreateLocalDbOptions,
+  createLocalDbProxy,
+  type StandaloneLocalDb,
+} from '../actors/localdb/createLocalDbProxy.ts'
+export { LocalDbError, type LocalDbErrorCode } from '../actors/localdb/LocalDbError.ts'
+export { type ChangeOptions, LocalDbFacade } from '../actors/localdb/LocalDbFacade.ts'
+export type { Migration, MigrationResult } from '../actors/localdb/migrations.ts'
+export type { SqlRow, SqlValue } from '../actors/localdb/sqlValues.ts'
 export {
   type CreateMavlinkProxyOptions,
   createMavlinkProxy,

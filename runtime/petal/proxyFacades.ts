@@ -3,6 +3,9 @@
  * `unknown` with the facade class from `actors/<kind>/`.
  */
 
+import type { BucketFacade } from '../../actors/bucket/BucketFacade.ts'
+import type { CloudDbFacade } from '../../actors/clouddb/CloudDbFacade.ts'
+import type { LocalDbFacade } from '../../actors/localdb/LocalDbFacade.ts'
 import type { MavlinkFacade } from '../../actors/mavlink/MavlinkFacade.ts'
 import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
 import type { RedisFacade } from '../../actors/redis/RedisFacade.ts'
@@ -12,8 +15,8 @@ export interface ProxyFacades {
   ext_mavlink: MavlinkFacade
   ftp_mavlink: unknown
   redis: RedisFacade
-  db: unknown
-  cloud: unknown
-  bucket: unknown
+  db: LocalDbFacade
+  cloud: CloudDbFacade
+  bucket: BucketFacade
   mqtt: MqttFacade
 }

@@ -3,6 +3,9 @@
  * the original but not available yet: enabling it is a configuration error that says so.
  */
 
+import { bucketKind } from '../../actors/bucket/bucketKind.ts'
+import { cloudDbKind } from '../../actors/clouddb/cloudDbKind.ts'
+import { localDbKind } from '../../actors/localdb/localDbKind.ts'
 import { mavlinkKind } from '../../actors/mavlink/kind.ts'
 import { mqttKind } from '../../actors/mqtt/mqttKind.ts'
 import type { ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
@@ -10,6 +13,9 @@ import { redisKind } from '../../actors/redis/redisKind.ts'
 
 /** Implemented proxy kinds. */
 export const proxyKinds: Partial<Record<ProxyName, ProxyKind>> = {
+  db: localDbKind as ProxyKind,
+  bucket: bucketKind as ProxyKind,
+  cloud: cloudDbKind as ProxyKind,
   redis: redisKind as ProxyKind,
   mqtt: mqttKind as ProxyKind,
   ext_mavlink: mavlinkKind as ProxyKind,

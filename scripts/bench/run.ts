@@ -7,11 +7,13 @@ import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
 import { kernelBench } from './kernel.ts'
 import { mavlinkBench } from './mavlink.ts'
 import { messagingBench } from './messaging.ts'
+import { storageBench } from './storage.ts'
 
 const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   kernel: kernelBench,
   messaging: messagingBench,
   mavlink: mavlinkBench,
+  storage: storageBench,
 }
 
 async function main(argv: string[]): Promise<number> {

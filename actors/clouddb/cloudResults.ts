@@ -1,0 +1,64 @@
+/**
+ * What every cloud DB method returns: `{ success: true, data, ... }` or `{ success: false, error,
+ * code }`, never a throw. The error strings of the original's device scoping are kept ("Item not
+ * found or has been deleted", "Item not found or access denied", "Item not found", "Machine ID not
+ * available"); AWS errors map to codes by kind.
+ */
+
+/** Error codes of cloud DB results. */
+export type CloudErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'NOT_FOUND'
+  | 'ACCESS_DENIED'
+  | 'MACHINE_ID_MISSING'
+  | 'TABLE_NOT_FOUND'
+  | 'THROTTLED'
+  | 'UNPROCESSED_ITEMS'
+  | 'UNAVAILABLE'
+  | 'CLOUD_ERROR'
+
+/** A failed cloud call. */
+export interface CloudFailure {
+  readonly success: false
+  readonly error: string
+  readonly code: CloudErrorCode
+  readonly [detail: string]: unknown
+}
+
+/** A cloud call's result. */
+export type CloudResult<T extends object> = ({ readonly success: true } & T) | CloudFailure
+
+/** Builds a failure. */
+export function cloudFailure(
+  code: CloudErrorCode,
+  error: string,
+  details: Record<string, unknown> = {},
+): CloudFailure {
+  return { success: false, error, code, ...details }
+}
+
+/** Maps an AWS SDK error to a failure. */
+export function fromAwsError(what: string, e: unknown): CloudFailure {
+  const name = (e as { name?: string }).name ?? 'Error'
+  const message = (e as Error).message ?? String(e)
+  switch (name) {
+    case 'ResourceNotFoundException':
+      return cloudFailure('TABLE_NOT_FOUND', `${what}: table not found (${message})`)
+    case 'ValidationException':
+    case 'SerializationException':
+      return cloudFailure('VALIDATION_ERROR', `${what}: ${message}`)
+    case 'ProvisionedThroughputExceededException':
+    case 'ThrottlingException':
+    case 'RequestLimitExceeded':
+      return cloudFailure('THROTTLED', `${what}: throttled (${message})`)
+    default:
+      return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined
+        ? cloudFailure('UNAVAILABLE', `${what}: cloud DB unavailable (${name}: ${message})`)
+        : cloudFailure('CLOUD_ERROR', `${what}: ${name}: ${message}`)
+  }
+}
+
+/** True when the failure means DynamoDB was not reached. */
+export function unreachable(f: CloudFailure): boolean {
+  return f.code === 'UNAVAILABLE'
+}
