@@ -36,6 +36,7 @@ export {
   type MavlinkProxy,
 } from '../actors/mavlink/createMavlinkProxy.ts'
 export {
+  MavlinkCancelled,
   MavlinkClosed,
   MavlinkError,
   MavlinkTimeout,
@@ -63,7 +64,7 @@ export type { RedisValue } from '../actors/redis/redisOps.ts'
 export type { RedisHealth } from '../actors/redis/redisProtocol.ts'
 export type { ParamGetOptions, ParamGetReport, ParamReading } from '../machines/paramGet.machine.ts'
 export type { ParamSetOptions, ParamSetReport, ParamSetResult } from '../machines/paramSet.machine.ts'
-export { ParamSpecError } from '../machines/paramSpec.ts'
+export { normalizeParamSpecs, ParamSpecError } from '../machines/paramSpec.ts'
 export type { RebootResult, RebootStatusCode } from '../machines/reboot.machine.ts'
 export {
   type ActorContext,

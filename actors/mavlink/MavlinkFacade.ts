@@ -98,14 +98,22 @@ export class MavlinkFacade {
     )
   }
 
-  /** A bulk set's full per-name report. */
+  /** A bulk set's full per-name report; aborting `signal` stops it (`MavlinkCancelled`). */
   setParamsBulk(
     params: unknown,
     options: ParamSetOptions = {},
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ParamSetReport> {
     return this.ref.ask(
-      { type: 'setParams', params, options, full: true, ...(onProgress === undefined ? {} : { onProgress }) },
+      {
+        type: 'setParams',
+        params,
+        options,
+        full: true,
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(signal === undefined ? {} : { signal }),
+      },
       { timeoutMs: (options.timeoutTotal ?? 8) * 1000 + MARGIN_MS },
     )
   }
@@ -118,14 +126,21 @@ export class MavlinkFacade {
     return { ...(await this.getParamsBulk(names, options)).params }
   }
 
-  /** A read by names, with the missing names. */
+  /** A read by names, with the missing names; aborting `signal` stops it. */
   getParamsBulk(
     names: readonly string[],
     options: ParamGetOptions = {},
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ParamGetReport> {
     return this.ref.ask(
-      { type: 'getParams', names, options, ...(onProgress === undefined ? {} : { onProgress }) },
+      {
+        type: 'getParams',
+        names,
+        options,
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(signal === undefined ? {} : { signal }),
+      },
       { timeoutMs: (options.timeoutTotal ?? 6) * 1000 + MARGIN_MS },
     )
   }
@@ -135,16 +150,25 @@ export class MavlinkFacade {
     return { ...(await this.getAllParamsReport(options)).params }
   }
 
-  /** A read of all parameters, with count and missing indices. */
-  getAllParamsReport(options: ParamGetOptions = {}, onProgress?: ProgressListener): Promise<ParamGetReport> {
+  /** A read of all parameters, with count and missing indices; aborting `signal` stops it. */
+  getAllParamsReport(
+    options: ParamGetOptions = {},
+    onProgress?: ProgressListener,
+    signal?: AbortSignal,
+  ): Promise<ParamGetReport> {
     return this.ref.ask(
-      { type: 'getAllParams', options, ...(onProgress === undefined ? {} : { onProgress }) },
+      {
+        type: 'getAllParams',
+        options,
+        ...(onProgress === undefined ? {} : { onProgress }),
+        ...(signal === undefined ? {} : { signal }),
+      },
       { timeoutMs: (options.timeoutTotal ?? 30) * 1000 + MARGIN_MS },
     )
   }
 
   /** Reboots the autopilot (defaults from `PETAL_REBOOT_*`). */
-  rebootAutopilot(request: RebootRequest = {}): Promise<RebootResult> {
+  rebootAutopilot(request: RebootRequest = {}, signal?: AbortSignal): Promise<RebootResult> {
     const ms =
       ((request.ackTimeout ?? 3) +
         (request.inProgressTimeout ?? 3) +
@@ -152,7 +176,10 @@ export class MavlinkFacade {
         (request.hbReturnWindow ?? 30)) *
         1000 +
       MARGIN_MS
-    return this.ref.ask({ type: 'reboot', request }, { timeoutMs: Math.max(ms, 60_000) })
+    return this.ref.ask(
+      { type: 'reboot', request, ...(signal === undefined ? {} : { signal }) },
+      { timeoutMs: Math.max(ms, 60_000) },
+    )
   }
 
   /** The original's `reboot_autopilot_confirmed`: heartbeat drop and return decide. */

@@ -20,7 +20,7 @@ import { type RebootOptions, type RebootResult, rebootMachine } from '../../mach
 import type { InspectionEvent } from '../../runtime/kernel/index.ts'
 import { messageClass } from './codec/messages.ts'
 import type { Dispatch } from './Dispatch.ts'
-import { MavlinkTimeout, MavlinkUnavailable, MavlinkValidationError } from './errors.ts'
+import { MavlinkCancelled, MavlinkTimeout, MavlinkUnavailable, MavlinkValidationError } from './errors.ts'
 import type { MavlinkMessage } from './MavlinkMessage.ts'
 import type { MavlinkSession } from './MavlinkSession.ts'
 import { type ProgressListener, type RunningFlow, runFlow } from './runFlow.ts'
@@ -159,11 +159,18 @@ export class MavlinkOperations {
     })
   }
 
-  private run<T>(make: () => RunningFlow<T>): Promise<T> {
+  /** Runs a flow; aborting `signal` stops it (its result rejects with `MavlinkCancelled`). */
+  private run<T>(make: () => RunningFlow<T>, signal?: AbortSignal): Promise<T> {
     this.ready()
+    if (signal?.aborted) return Promise.reject(new MavlinkCancelled(String(signal.reason ?? 'aborted')))
     const flow = make()
     this.flows.add(flow as RunningFlow<unknown>)
-    return flow.result.finally(() => this.flows.delete(flow as RunningFlow<unknown>))
+    const onAbort = (): void => flow.cancel(new MavlinkCancelled(describeReason(signal?.reason)))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    return flow.result.finally(() => {
+      signal?.removeEventListener('abort', onAbort)
+      this.flows.delete(flow as RunningFlow<unknown>)
+    })
   }
 
   /** The full report of a bulk set. Throws `ParamSpecError` (VALIDATION_ERROR) before sending anything. */
@@ -171,16 +178,19 @@ export class MavlinkOperations {
     params: unknown,
     options: ParamSetOptions = {},
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ParamSetReport> {
     const list = normalizeParamSpecs(params, (n) => this.session.paramTypes.get(n))
     const s = this.session
-    return this.run(() =>
-      runFlow(
-        s,
-        paramSetMachine,
-        { params: list, encoding: s.encoding, options, now: () => s.clock.now() },
-        this.flowOptions(onProgress),
-      ),
+    return this.run(
+      () =>
+        runFlow(
+          s,
+          paramSetMachine,
+          { params: list, encoding: s.encoding, options, now: () => s.clock.now() },
+          this.flowOptions(onProgress),
+        ),
+      signal,
     )
   }
 
@@ -205,19 +215,22 @@ export class MavlinkOperations {
     names: readonly string[],
     options: ParamGetOptions = {},
     onProgress?: ProgressListener,
+    signal?: AbortSignal,
   ): Promise<ParamGetReport> {
     const problems = names.map(paramNameProblem).filter((p): p is string => p !== undefined)
     if (!Array.isArray(names) || names.length === 0)
       problems.push('expected a non-empty list of parameter names')
     if (problems.length > 0) throw new ParamSpecError(problems)
     const s = this.session
-    return this.run(() =>
-      runFlow(
-        s,
-        paramGetMachine,
-        { names: [...new Set(names)], encoding: s.encoding, options, now: () => s.clock.now() },
-        this.flowOptions(onProgress),
-      ),
+    return this.run(
+      () =>
+        runFlow(
+          s,
+          paramGetMachine,
+          { names: [...new Set(names)], encoding: s.encoding, options, now: () => s.clock.now() },
+          this.flowOptions(onProgress),
+        ),
+      signal,
     )
   }
 
@@ -230,15 +243,21 @@ export class MavlinkOperations {
   }
 
   /** The full report of a read of all parameters (list, then repair by index). */
-  getAllParamsReport(options: ParamGetOptions = {}, onProgress?: ProgressListener): Promise<ParamGetReport> {
+  getAllParamsReport(
+    options: ParamGetOptions = {},
+    onProgress?: ProgressListener,
+    signal?: AbortSignal,
+  ): Promise<ParamGetReport> {
     const s = this.session
-    return this.run(() =>
-      runFlow(
-        s,
-        paramGetMachine,
-        { encoding: s.encoding, options, now: () => s.clock.now() },
-        this.flowOptions(onProgress),
-      ),
+    return this.run(
+      () =>
+        runFlow(
+          s,
+          paramGetMachine,
+          { encoding: s.encoding, options, now: () => s.clock.now() },
+          this.flowOptions(onProgress),
+        ),
+      signal,
     )
   }
 
@@ -272,22 +291,24 @@ export class MavlinkOperations {
   }
 
   /** Reboots the autopilot. */
-  rebootAutopilot(request: RebootRequest = {}): Promise<RebootResult> {
+  rebootAutopilot(request: RebootRequest = {}, signal?: AbortSignal): Promise<RebootResult> {
     const s = this.session
     const { rebootOnboardComputer, confirm, ...options } = request
-    return this.run(() =>
-      runFlow(
-        s,
-        rebootMachine,
-        {
-          mode: confirm ?? 'ack',
-          rebootOnboardComputer: rebootOnboardComputer ?? false,
-          options,
-          ...(s.lastHeartbeatAt === undefined ? {} : { lastHeartbeatAt: s.lastHeartbeatAt }),
-          now: () => s.clock.now(),
-        },
-        this.flowOptions(),
-      ),
+    return this.run(
+      () =>
+        runFlow(
+          s,
+          rebootMachine,
+          {
+            mode: confirm ?? 'ack',
+            rebootOnboardComputer: rebootOnboardComputer ?? false,
+            options,
+            ...(s.lastHeartbeatAt === undefined ? {} : { lastHeartbeatAt: s.lastHeartbeatAt }),
+            now: () => s.clock.now(),
+          },
+          this.flowOptions(),
+        ),
+      signal,
     )
   }
 
@@ -310,4 +331,9 @@ export class MavlinkOperations {
       ...(onProgress === undefined ? {} : { onProgress }),
     }
   }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message
+  return reason === undefined ? 'aborted' : String(reason)
 }

@@ -65,3 +65,14 @@ export class MavlinkClosed extends MavlinkError {
     super('PROXY_CLOSED', 'the MAVLink proxy stopped while the call was in progress')
   }
 }
+
+/**
+ * The caller aborted the flow (its `AbortSignal`); frames already sent may have been applied.
+ *
+ * @category errors
+ */
+export class MavlinkCancelled extends MavlinkError {
+  constructor(reason: string) {
+    super('CANCELLED', `cancelled (${reason}); frames already sent may have been applied`)
+  }
+}

@@ -51,6 +51,7 @@ export type MavlinkProxyMsg =
       readonly params: unknown
       readonly options: ParamSetOptions
       readonly onProgress?: ProgressListener
+      readonly signal?: AbortSignal
       readonly full: boolean
     }
   | {
@@ -58,11 +59,13 @@ export type MavlinkProxyMsg =
       readonly names: readonly string[]
       readonly options: ParamGetOptions
       readonly onProgress?: ProgressListener
+      readonly signal?: AbortSignal
     }
   | {
       readonly type: 'getAllParams'
       readonly options: ParamGetOptions
       readonly onProgress?: ProgressListener
+      readonly signal?: AbortSignal
     }
   | { readonly type: 'getParam'; readonly name: string; readonly timeoutMs?: number }
   | {
@@ -72,7 +75,7 @@ export type MavlinkProxyMsg =
       readonly paramType?: string | number
       readonly timeoutMs?: number
     }
-  | { readonly type: 'reboot'; readonly request: RebootRequest }
+  | { readonly type: 'reboot'; readonly request: RebootRequest; readonly signal?: AbortSignal }
   | { readonly type: 'waitConnected'; readonly timeoutMs: number }
   | { readonly type: 'status' }
   | { readonly type: 'health' }
@@ -196,13 +199,13 @@ function answer(
     case 'setParams':
       return ctx.replyWith(
         msg.full
-          ? ops.setParamsBulk(msg.params, msg.options, msg.onProgress)
+          ? ops.setParamsBulk(msg.params, msg.options, msg.onProgress, msg.signal)
           : ops.setParamsBulkLossy(msg.params, msg.options, msg.onProgress),
       )
     case 'getParams':
-      return ctx.replyWith(ops.getParamsBulk(msg.names, msg.options, msg.onProgress))
+      return ctx.replyWith(ops.getParamsBulk(msg.names, msg.options, msg.onProgress, msg.signal))
     case 'getAllParams':
-      return ctx.replyWith(ops.getAllParamsReport(msg.options, msg.onProgress))
+      return ctx.replyWith(ops.getAllParamsReport(msg.options, msg.onProgress, msg.signal))
     case 'getParam':
       return ctx.replyWith(
         ops.getParam(msg.name, msg.timeoutMs === undefined ? {} : { timeoutMs: msg.timeoutMs }),
@@ -217,7 +220,7 @@ function answer(
         ),
       )
     case 'reboot':
-      return ctx.replyWith(ops.rebootAutopilot({ ...options.reboot, ...msg.request }))
+      return ctx.replyWith(ops.rebootAutopilot({ ...options.reboot, ...msg.request }, msg.signal))
     case 'waitConnected':
       return ctx.replyWith(session.waitConnected(msg.timeoutMs))
     case 'status': {

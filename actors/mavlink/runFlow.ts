@@ -16,7 +16,8 @@ export type ProgressListener = (done: number, total: number) => void
 /** A running flow. */
 export interface RunningFlow<T> {
   readonly result: Promise<T>
-  cancel(): void
+  /** Stops the flow; its result rejects with `error` (default `MavlinkClosed`). */
+  cancel(error?: unknown): void
 }
 
 /**
@@ -62,10 +63,10 @@ export function runFlow<M extends AnyStateMachine>(
   actor.start()
   return {
     result,
-    cancel: () => {
+    cancel: (error: unknown = new MavlinkClosed()) => {
       off()
       actor.stop()
-      settle?.reject(new MavlinkClosed())
+      settle?.reject(error)
     },
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The parameter operations, independent of how they are invoked (HTTP now, MQTT commands later):
+ * The parameter operations, independent of how they are invoked (HTTP routes, MQTT commands run as
+ * jobs with progress and cancel):
  * bulk set reporting which names were not confirmed (and why), bulk read reporting which names
  * are missing, and read-all. Answers use the original's command-response shape `{ status,
  * message, data?, error_code? }` with its codes: `NO_PARAMETERS_PROVIDED`,
@@ -10,6 +11,7 @@ import {
   MavlinkError,
   type MavlinkFacade,
   type MqttResponse,
+  normalizeParamSpecs,
   ParamSpecError,
   ProxyUnavailable,
 } from '../../runtime/index.ts'
@@ -20,6 +22,12 @@ function failure(e: unknown): MqttResponse {
   if (e instanceof MavlinkError || e instanceof ProxyUnavailable)
     return { status: 'error', message: e.message, error_code: e.code }
   return { status: 'error', message: e instanceof Error ? e.message : String(e), error_code: 'MAVLINK_ERROR' }
+}
+
+/** Progress and cancel of a call made from a job (both optional). */
+export interface OperationControl {
+  readonly onProgress?: (done: number, total: number) => void
+  readonly signal?: AbortSignal
 }
 
 function optionalSeconds(payload: Record<string, unknown>, key: string): number | undefined {
@@ -33,7 +41,11 @@ function optionalSeconds(payload: Record<string, unknown>, key: string): number 
  *
  * @category petals
  */
-export async function bulkSetParameters(mav: MavlinkFacade, payload: unknown): Promise<MqttResponse> {
+export async function bulkSetParameters(
+  mav: MavlinkFacade,
+  payload: unknown,
+  control: OperationControl = {},
+): Promise<MqttResponse> {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
   const params = p.parameters
   if (
@@ -49,11 +61,16 @@ export async function bulkSetParameters(mav: MavlinkFacade, payload: unknown): P
     }
   try {
     const maxInFlight = typeof p.max_in_flight === 'number' ? p.max_in_flight : undefined
-    const report = await mav.setParamsBulk(params, {
-      timeoutTotal: optionalSeconds(p, 'timeout') ?? 30,
-      maxRetries: 1_000,
-      ...(maxInFlight === undefined ? { adaptiveWindow: 64 } : { maxInFlight }),
-    })
+    const report = await mav.setParamsBulk(
+      params,
+      {
+        timeoutTotal: optionalSeconds(p, 'timeout') ?? 30,
+        maxRetries: 1_000,
+        ...(maxInFlight === undefined ? { adaptiveWindow: 64 } : { maxInFlight }),
+      },
+      control.onProgress,
+      control.signal,
+    )
     const confirmed: Record<string, unknown> = {}
     const unconfirmed: { name: string; status: string; value: number; error?: string }[] = []
     for (const [name, r] of Object.entries(report.results)) {
@@ -93,7 +110,11 @@ export async function bulkSetParameters(mav: MavlinkFacade, payload: unknown): P
  *
  * @category petals
  */
-export async function bulkGetParameters(mav: MavlinkFacade, payload: unknown): Promise<MqttResponse> {
+export async function bulkGetParameters(
+  mav: MavlinkFacade,
+  payload: unknown,
+  control: OperationControl = {},
+): Promise<MqttResponse> {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
   const names = p.parameter_names
   if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string'))
@@ -103,10 +124,12 @@ export async function bulkGetParameters(mav: MavlinkFacade, payload: unknown): P
       error_code: 'NO_PARAMETER_NAMES_PROVIDED',
     }
   try {
-    const report = await mav.getParamsBulk(names as string[], {
-      timeoutTotal: optionalSeconds(p, 'timeout') ?? 10,
-      maxRetries: 1_000,
-    })
+    const report = await mav.getParamsBulk(
+      names as string[],
+      { timeoutTotal: optionalSeconds(p, 'timeout') ?? 10, maxRetries: 1_000 },
+      control.onProgress,
+      control.signal,
+    )
     const data = { parameters: report.params, missing: report.missing, elapsed_ms: report.elapsedMs }
     if (report.missing.length === 0)
       return { status: 'success', message: `${names.length} parameters read`, data }
@@ -126,10 +149,18 @@ export async function bulkGetParameters(mav: MavlinkFacade, payload: unknown): P
  *
  * @category petals
  */
-export async function getAllParameters(mav: MavlinkFacade, payload: unknown): Promise<MqttResponse> {
+export async function getAllParameters(
+  mav: MavlinkFacade,
+  payload: unknown,
+  control: OperationControl = {},
+): Promise<MqttResponse> {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
   try {
-    const report = await mav.getAllParamsReport({ timeoutTotal: optionalSeconds(p, 'timeout') ?? 60 })
+    const report = await mav.getAllParamsReport(
+      { timeoutTotal: optionalSeconds(p, 'timeout') ?? 60 },
+      control.onProgress,
+      control.signal,
+    )
     const data = {
       parameters: report.params,
       count: report.count ?? null,
@@ -146,4 +177,43 @@ export async function getAllParameters(mav: MavlinkFacade, payload: unknown): Pr
   } catch (e) {
     return failure(e)
   }
+}
+
+/**
+ * The problem of a bulk-set payload, found before anything is sent (a job is started only for a
+ * valid one); `undefined` when valid.
+ */
+export function setPayloadProblem(payload: unknown): MqttResponse | undefined {
+  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
+  const params = p.parameters
+  if (
+    typeof params !== 'object' ||
+    params === null ||
+    Array.isArray(params) ||
+    Object.keys(params).length === 0
+  )
+    return {
+      status: 'error',
+      message: 'payload.parameters must be a non-empty object { NAME: value }',
+      error_code: 'NO_PARAMETERS_PROVIDED',
+    }
+  try {
+    normalizeParamSpecs(params)
+    return undefined
+  } catch (e) {
+    return failure(e)
+  }
+}
+
+/** The problem of a bulk-read payload; `undefined` when valid. */
+export function getPayloadProblem(payload: unknown): MqttResponse | undefined {
+  const names = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
+  const list = names.parameter_names
+  if (!Array.isArray(list) || list.length === 0 || list.some((n) => typeof n !== 'string'))
+    return {
+      status: 'error',
+      message: 'payload.parameter_names must be a non-empty list of names',
+      error_code: 'NO_PARAMETER_NAMES_PROVIDED',
+    }
+  return undefined
 }

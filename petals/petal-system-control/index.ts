@@ -4,15 +4,43 @@
  * A reboot takes up to ~40 s (ACK, heartbeat drop, return), so it runs as a job, the original's
  * two-phase pattern: `POST /petals/petal-system-control/reboot` (body `{ reboot_onboard_computer?,
  * confirm? }`) answers at once with the job id, or `OPERATION_ACTIVE` while one runs;
- * `GET .../reboot` gives the running job or the last result; `GET .../status` the link. The MQTT
- * commands arrive with the MQTT proxy and will call the same `rebootAutopilot` operation.
+ * `GET .../reboot` gives the running job or the last result; `GET .../status` the link. MQTT:
+ * `reboot_autopilot` (payload as the HTTP body) answers at once with the job id, then publishes the
+ * result on `/petal-system-control/reboot-autopilot` with the command's messageId;
+ * `cancel_reboot` (`{ job_id }`) stops waiting for confirmation. HTTP and MQTT share the one-at-a-
+ * time guard (`OPERATION_ACTIVE`).
  */
-import { definePetal, type JobHandle, type MavlinkMessage, type MqttResponse } from '../../runtime/index.ts'
+import { randomUUID } from 'node:crypto'
+import {
+  definePetal,
+  type MavlinkMessage,
+  type MqttCommand,
+  type MqttResponse,
+  type PetalContext,
+} from '../../runtime/index.ts'
 import { rebootAutopilot, rebootPayloadProblem } from './reboot.ts'
 
 interface RebootTracker {
-  running: JobHandle<MqttResponse> | undefined
   last: MqttResponse | undefined
+}
+
+const REBOOT = 'reboot-autopilot'
+
+function bodyOf(body: unknown): Readonly<Record<string, unknown>> {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+}
+
+/** Starts a reboot as a two-phase operation (one at a time), or answers why not. */
+function startReboot(msg: MqttCommand, state: State, ctx: PetalContext<State>): MqttResponse {
+  const problem = rebootPayloadProblem(msg.payload)
+  if (problem !== undefined) return { status: 'error', message: problem, error_code: 'VALIDATION_ERROR' }
+  const mav = ctx.proxy('ext_mavlink')
+  const tracker = state.reboot
+  return ctx.operation(msg, REBOOT, async (job) => {
+    const answer = await rebootAutopilot(mav, msg.payload, job.signal)
+    tracker.last = answer
+    return answer
+  })
 }
 
 interface State {
@@ -30,8 +58,19 @@ export default definePetal({
   init: (): State => ({
     heartbeats: 0,
     lastHeartbeat: null,
-    reboot: { running: undefined, last: undefined },
+    reboot: { last: undefined },
   }),
+  mqtt: {
+    reboot_autopilot: (msg, state: State, ctx): MqttResponse => startReboot(msg, state, ctx),
+    cancel_reboot: (msg, _state, ctx): MqttResponse => {
+      const id = msg.payload.job_id
+      if (typeof id !== 'string')
+        return { status: 'error', message: 'payload.job_id must be a string', error_code: 'VALIDATION_ERROR' }
+      return ctx.cancelJob(id, 'cancelled by command')
+        ? { status: 'success', message: `job ${id} cancelled` }
+        : { status: 'error', message: `no running job ${id}`, error_code: 'NOT_FOUND' }
+    },
+  },
   on: {
     'mavlink:HEARTBEAT': (payload, state: State): State => {
       const m = payload as MavlinkMessage
@@ -48,36 +87,17 @@ export default definePetal({
       heartbeats: state.heartbeats,
       last_heartbeat: state.lastHeartbeat,
     }),
-    'POST /reboot': (req, state: State, ctx): MqttResponse => {
-      const problem = rebootPayloadProblem(req.body)
-      if (problem !== undefined) return { status: 'error', message: problem, error_code: 'VALIDATION_ERROR' }
-      const t = state.reboot
-      if (t.running !== undefined)
-        return {
-          status: 'error',
-          message: 'a reboot is already in progress',
-          error_code: 'OPERATION_ACTIVE',
-          data: { job_id: t.running.id },
-        }
-      const mav = ctx.proxy('ext_mavlink')
-      const job = ctx.job('reboot', async () => {
-        const answer = await rebootAutopilot(mav, req.body)
-        t.last = answer
-        t.running = undefined
-        return answer
-      })
-      job.result.catch((e: unknown) => {
-        t.last = { status: 'error', message: `reboot job ended: ${String(e)}`, error_code: 'HANDLER_ERROR' }
-        t.running = undefined
-      })
-      t.running = job
-      return { status: 'success', message: 'Reboot started', data: { job_id: job.id } }
-    },
-    'GET /reboot': (_req, state: State) => {
-      const t = state.reboot
-      return t.running !== undefined
-        ? { state: 'running', job_id: t.running.id }
-        : { state: t.last === undefined ? 'idle' : 'done', result: t.last ?? null }
+    'POST /reboot': (req, state: State, ctx): MqttResponse =>
+      startReboot(
+        { messageId: randomUUID(), command: 'http', payload: bodyOf(req.body), waitResponse: true },
+        state,
+        ctx,
+      ),
+    'GET /reboot': (_req, state: State, ctx) => {
+      const running = ctx.jobs().find((j) => j.name === REBOOT && j.state === 'running')
+      return running !== undefined
+        ? { state: 'running', job_id: running.id }
+        : { state: state.reboot.last === undefined ? 'idle' : 'done', result: state.reboot.last ?? null }
     },
   },
 })

@@ -1,6 +1,6 @@
 /**
- * The system-control operations, independent of how they are invoked (HTTP now, MQTT commands
- * later): reboot the autopilot with error handling, and report the link. Answers use the
+ * The system-control operations, independent of how they are invoked (HTTP routes, MQTT
+ * commands): reboot the autopilot with error handling, and report the link. Answers use the
  * original's command-response shape `{ status, message, data?, error_code? }`; a failed reboot
  * carries its `RebootStatusCode` as `error_code`, a missing autopilot `PROXY_UNAVAILABLE`, bad
  * input `VALIDATION_ERROR`. Heartbeat confirmation is the default, as the original's
@@ -34,15 +34,19 @@ export function rebootPayloadProblem(payload: unknown): string | undefined {
  *
  * @category petals
  */
-export async function rebootAutopilot(mav: MavlinkFacade, payload: unknown): Promise<MqttResponse> {
+export async function rebootAutopilot(
+  mav: MavlinkFacade,
+  payload: unknown,
+  signal?: AbortSignal,
+): Promise<MqttResponse> {
   const problem = rebootPayloadProblem(payload)
   if (problem !== undefined) return { status: 'error', message: problem, error_code: 'VALIDATION_ERROR' }
   const p = (payload ?? {}) as RebootPayload
   try {
-    const r = await mav.rebootAutopilot({
-      rebootOnboardComputer: p.reboot_onboard_computer ?? false,
-      confirm: p.confirm ?? 'heartbeat',
-    })
+    const r = await mav.rebootAutopilot(
+      { rebootOnboardComputer: p.reboot_onboard_computer ?? false, confirm: p.confirm ?? 'heartbeat' },
+      signal,
+    )
     const data = { success: r.success, status_code: r.statusCode, reason: r.reason, ack_result: r.ackResult }
     return r.success
       ? { status: 'success', message: r.reason, data }

@@ -1,37 +1,16 @@
 /**
- * Runs the `petal` CLI as a child process: the built one (`dist/`) when it is newer than every
- * source file, else the sources through tsx. `startSim` runs `petal sim` and reads its `ready`
- * line for the endpoint it bound; it is stopped by PID.
+ * Runs the built `petal` CLI as a child process and collects what it prints. `startSim` runs
+ * `petal sim` and reads its `ready` line for the endpoint it bound; it is stopped by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { CLI } from '../support/runtimeProcess.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
-function newestSource(dir: string): number {
-  let newest = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p))
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs)
-  }
-  return newest
-}
-
-let command: string[] | undefined
-
-/** The command line that starts `petal`. */
+/** The command line that starts `petal`: the built CLI (test/support/globalSetup.ts keeps it fresh). */
 export function petalCommand(): string[] {
-  if (command !== undefined) return command
-  const built = join(root, 'dist/runtime/cli/main.js')
-  const fresh =
-    existsSync(built) &&
-    statSync(built).mtimeMs >=
-      Math.max(...['runtime', 'actors', 'machines', 'petals'].map((d) => newestSource(join(root, d))))
-  command = fresh ? ['node', built] : ['node', '--import', 'tsx', join(root, 'runtime/cli/main.ts')]
-  return command
+  return [process.execPath, CLI]
 }
 
 /** What a finished CLI run gave. */
