@@ -115,7 +115,9 @@ export function mavlinkProxyBehavior(
       let where: TransportTarget = target ?? options.endpoint
       if (options.sim && target === undefined) {
         const link = createLossyLink({ clock: ctx.clock, seed: 1 })
-        ctx.watch(ctx.spawn('sim-vehicle', simVehicleBehavior(link.vehicle, {})) as never)
+        ctx.watch(
+          ctx.spawn('sim-vehicle', simVehicleBehavior(link.vehicle, { positionIntervalMs: 500 })) as never,
+        )
         where = { kind: 'link', end: link.ground, name: 'sim:in-process' }
       }
       const endpointName = where.kind === 'link' ? where.name : formatEndpoint(where)

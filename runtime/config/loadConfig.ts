@@ -115,7 +115,7 @@ export const DEFAULT_BUDGETS = {
 /** The config `petal start --sim` uses when no file is given. */
 export const SIM_CONFIG: FileConfig = {
   enabled_proxies: ['mqtt', 'ext_mavlink'],
-  enabled_petals: ['petal-example', 'petal-system-control', 'petal-parameter-config'],
+  enabled_petals: ['petal-example', 'petal-system-control', 'petal-parameter-config', 'petal-telemetry'],
   startup_petals: [] as string[],
 }
 

@@ -142,3 +142,27 @@ describe('petal-system-control over MQTT', () => {
     })
   }, 60_000)
 })
+
+describe('petal-telemetry over MQTT', () => {
+  it('publishes the simulated vehicle position on command/web, and answers get_position and set_rate', async () => {
+    const first = (await waitFind(
+      () => web.find((m) => m.command === '/petal-telemetry/position'),
+      10_000,
+      'a published position',
+    )) as { payload: { lat: number; lon: number; relative_alt_m: number } }
+    expect(first.payload.lat).toBeCloseTo(47.3977, 2)
+    expect(first.payload.lon).toBeCloseTo(8.5456, 2)
+    expect(first.payload.relative_alt_m).toBe(20)
+    expect(await command('tel-1', 'petal-telemetry/get_position', {})).toMatchObject({
+      status: 'success',
+      data: { lat: expect.any(Number), sysid: 1 },
+    })
+    expect(await command('tel-2', 'petal-telemetry/set_rate', { rate_hz: 50 })).toMatchObject({
+      error_code: 'VALIDATION_ERROR',
+    })
+    expect(await command('tel-3', 'petal-telemetry/set_rate', { rate_hz: 2 })).toMatchObject({
+      status: 'success',
+      data: { rate_hz: 2 },
+    })
+  })
+})

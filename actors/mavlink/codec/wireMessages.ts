@@ -10,6 +10,7 @@ import type { Frame } from './Frame.ts'
 /** Message ids used here. */
 export const MSG = {
   HEARTBEAT: 0,
+  GLOBAL_POSITION_INT: 33,
   PARAM_REQUEST_READ: 20,
   PARAM_REQUEST_LIST: 21,
   PARAM_VALUE: 22,
@@ -312,5 +313,33 @@ export function autopilotVersionPayload(capabilities: bigint, flightSwVersion: n
   putU32(out, 0, Number(capabilities & 0xffffffffn))
   putU32(out, 4, Number(capabilities >> 32n))
   putU32(out, 16, flightSwVersion)
+  return out
+}
+
+/** GLOBAL_POSITION_INT fields: degrees × 1e7, millimetres, cm/s, centidegrees. */
+export interface GlobalPositionFields {
+  readonly timeBootMs: number
+  readonly lat: number
+  readonly lon: number
+  readonly alt: number
+  readonly relativeAlt: number
+  readonly vx: number
+  readonly vy: number
+  readonly vz: number
+  readonly hdg: number
+}
+
+/** A GLOBAL_POSITION_INT (33) payload (28 bytes, wire order). */
+export function globalPositionIntPayload(p: GlobalPositionFields): Uint8Array {
+  const out = new Uint8Array(28)
+  putU32(out, 0, p.timeBootMs)
+  putU32(out, 4, p.lat)
+  putU32(out, 8, p.lon)
+  putU32(out, 12, p.alt)
+  putU32(out, 16, p.relativeAlt)
+  putU16(out, 20, p.vx)
+  putU16(out, 22, p.vy)
+  putU16(out, 24, p.vz)
+  putU16(out, 26, p.hdg)
   return out
 }

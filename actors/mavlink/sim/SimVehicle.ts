@@ -18,7 +18,14 @@ import type { Clock } from '../../../runtime/kernel/index.ts'
 import type { Frame } from '../codec/Frame.ts'
 import { FrameEncoder } from '../codec/FrameEncoder.ts'
 import { FrameParser } from '../codec/FrameParser.ts'
-import { MSG, readCommandLong, readParamRequestRead, readParamSet } from '../codec/wireMessages.ts'
+import {
+  type GlobalPositionFields,
+  globalPositionIntPayload,
+  MSG,
+  readCommandLong,
+  readParamRequestRead,
+  readParamSet,
+} from '../codec/wireMessages.ts'
 import { type ParamDef, vtolParams } from './paramTable.ts'
 import { SimParamStore } from './SimParamStore.ts'
 import { SimReplies } from './SimReplies.ts'
@@ -45,6 +52,8 @@ export interface SimVehicleOptions {
   readonly tickMs?: number
   /** Default 1000 ms. */
   readonly heartbeatIntervalMs?: number
+  /** GLOBAL_POSITION_INT every this many ms (a 50 m circle at 5 m/s); default 0: none. */
+  readonly positionIntervalMs?: number
   /** Default: the 1053 parameters of vtol.tlog. */
   readonly params?: readonly ParamDef[]
 }
@@ -96,6 +105,8 @@ export class SimVehicle {
   private readonly replies: SimReplies
   private silentUntil = -1
   private hbTimer: unknown = undefined
+  private posTimer: unknown = undefined
+  private startedAt = 0
   private running = false
 
   constructor(options: SimVehicleOptions) {
@@ -114,6 +125,7 @@ export class SimVehicle {
       bandwidthBytesPerSec: options.bandwidthBytesPerSec,
       tickMs: options.tickMs ?? 10,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+      positionIntervalMs: options.positionIntervalMs ?? 0,
     }
     const readOnly = new Set(options.readOnly ?? ['FORMAT_VERSION', 'STAT_BOOTCNT'])
     this.params = new SimParamStore(this.autopilot, options.params ?? vtolParams(), readOnly)
@@ -139,11 +151,13 @@ export class SimVehicle {
     }
   }
 
-  /** Starts heartbeats. */
+  /** Starts heartbeats (and the position stream, when asked for). */
   start(): void {
     if (this.running) return
     this.running = true
+    this.startedAt = this.o.clock.now()
     this.heartbeatLoop()
+    if (this.o.positionIntervalMs > 0) this.positionLoop()
   }
 
   /** Stops every timer. */
@@ -151,6 +165,8 @@ export class SimVehicle {
     this.running = false
     if (this.hbTimer !== undefined) this.o.clock.clearTimeout(this.hbTimer)
     this.hbTimer = undefined
+    if (this.posTimer !== undefined) this.o.clock.clearTimeout(this.posTimer)
+    this.posTimer = undefined
     this.replies.stop()
   }
 
@@ -163,6 +179,15 @@ export class SimVehicle {
   emit(msgid: number, payload: Uint8Array, to?: PortState): void {
     if (this.silent() || !this.running) return
     for (const p of to === undefined ? this.ports : [to]) p.send(p.encoder.frame(msgid, payload))
+  }
+
+  private positionLoop(): void {
+    if (!this.running) return
+    this.emit(
+      MSG.GLOBAL_POSITION_INT,
+      globalPositionIntPayload(circlePosition(this.o.clock.now() - this.startedAt)),
+    )
+    this.posTimer = this.o.clock.setTimeout(() => this.positionLoop(), this.o.positionIntervalMs)
   }
 
   private heartbeatLoop(): void {
@@ -214,5 +239,34 @@ export class SimVehicle {
       }
       this.heartbeatLoop()
     }, this.o.rebootSilenceMs)
+  }
+}
+
+/** Home of the simulated flight (PX4's default SITL home, Zurich), and its circle. */
+const HOME = { lat: 47.397742, lon: 8.545594, altM: 488 }
+const RADIUS_M = 50
+const SPEED_MS = 5
+const ALT_M = 20
+
+/** Where the simulated vehicle is `ms` after it started: on a 50 m circle at 5 m/s, 20 m up. */
+export function circlePosition(ms: number): GlobalPositionFields {
+  const angle = ((ms / 1000) * SPEED_MS) / RADIUS_M
+  const north = RADIUS_M * Math.cos(angle)
+  const east = RADIUS_M * Math.sin(angle)
+  const lat = HOME.lat + north / 111_111
+  const lon = HOME.lon + east / (111_111 * Math.cos((HOME.lat * Math.PI) / 180))
+  const vn = -SPEED_MS * Math.sin(angle)
+  const ve = SPEED_MS * Math.cos(angle)
+  const heading = ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360
+  return {
+    timeBootMs: Math.floor(ms) >>> 0,
+    lat: Math.round(lat * 1e7),
+    lon: Math.round(lon * 1e7),
+    alt: Math.round((HOME.altM + ALT_M) * 1000),
+    relativeAlt: ALT_M * 1000,
+    vx: Math.round(vn * 100),
+    vy: Math.round(ve * 100),
+    vz: 0,
+    hdg: Math.round(heading * 100) % 36000,
   }
 }

@@ -203,3 +203,45 @@ describe('simulated PX4', () => {
     expect(values.at(-1)).toMatchObject({ name: '_HASH_CHECK', index: 65535 })
   })
 })
+
+describe('position stream', () => {
+  it('sends GLOBAL_POSITION_INT at its interval, on a 50 m circle 20 m up, decodable by node-mavlink', async () => {
+    const { common } = await import('node-mavlink')
+    const t = vehicle({ positionIntervalMs: 500 })
+    t.clock.advance(10_000)
+    const frames = t.of(33)
+    expect(frames.length).toBe(21)
+    const decoded = frames.map(({ f }) => {
+      const m = new common.GlobalPositionInt()
+      const view = Buffer.alloc(28)
+      view.set(f.payload)
+      for (const field of common.GlobalPositionInt.FIELDS) {
+        ;(m as unknown as Record<string, unknown>)[field.name] = readField(view, field)
+      }
+      return m
+    })
+    const home = { lat: 47.397742, lon: 8.545594 }
+    for (const m of decoded) {
+      const north = (m.lat / 1e7 - home.lat) * 111_111
+      const east = (m.lon / 1e7 - home.lon) * 111_111 * Math.cos((home.lat * Math.PI) / 180)
+      expect(Math.hypot(north, east)).toBeCloseTo(50, 0)
+      expect(m.relativeAlt).toBe(20_000)
+      expect(Math.hypot(m.vx, m.vy)).toBeCloseTo(500, -1)
+    }
+    expect(decoded[1]!.timeBootMs - decoded[0]!.timeBootMs).toBe(500)
+    expect(vehicle().of(33)).toEqual([])
+  })
+})
+
+function readField(view: Buffer, field: { offset: number; type: string }): number {
+  switch (field.type) {
+    case 'uint32_t':
+      return view.readUInt32LE(field.offset)
+    case 'int32_t':
+      return view.readInt32LE(field.offset)
+    case 'int16_t':
+      return view.readInt16LE(field.offset)
+    default:
+      return view.readUInt16LE(field.offset)
+  }
+}
