@@ -74,6 +74,20 @@ config
 
 registerMavlinkCommands(program)
 
+program
+  .command('machines')
+  .description('the XState machines the runtime runs')
+  .command('export')
+  .description("write every machine's diagram, rendered offline from its definition")
+  .addOption(
+    new Option('--format <format>', 'diagram format').choices(['mermaid', 'dot', 'json']).default('mermaid'),
+  )
+  .option('--out <dir>', "output folder ('-' prints to stdout)", 'diagrams')
+  .action(async (opts: { format: 'mermaid' | 'dot' | 'json'; out: string }) => {
+    const { exportMachines } = await import('./machinesCommand.ts')
+    process.exitCode = await exportMachines(opts)
+  })
+
 interface StartFlags {
   config?: string
   envFile?: string

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MACHINES } from '../../runtime/inspect/machineCatalog.ts'
+import { toMermaid } from '../../runtime/inspect/machineDiagram.ts'
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtimeProcess.ts'
 import { freePort } from '../support/servers/serverProcess.ts'
 
@@ -104,4 +106,24 @@ describe('dashboard', () => {
     await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true })
     expect(failedRequests.filter((u) => !u.startsWith(url))).toEqual([])
   }, 90_000)
+
+  it("draws every shipped machine's exported Mermaid diagram with the dashboard's own Mermaid", async () => {
+    const page = await browser.newPage()
+    await page.goto(`${url}/dashboard`)
+    await page.waitForFunction(() => 'mermaid' in globalThis, undefined, { timeout: 10_000 })
+    for (const m of MACHINES) {
+      const svg = await page.evaluate(
+        async ([id, text]) => {
+          const mermaid = (
+            globalThis as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }
+          ).mermaid
+          return (await mermaid.render(`export-${id}`, text)).svg
+        },
+        [m.id, toMermaid(m)] as const,
+      )
+      expect(svg, m.id).toContain('<svg')
+      for (const state of Object.keys(m.root.states)) expect(svg, `${m.id}.${state}`).toContain(`>${state}<`)
+    }
+    await page.close()
+  }, 30_000)
 })
