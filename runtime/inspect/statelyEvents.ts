@@ -45,7 +45,8 @@ export function toJsonSafe(value: unknown): unknown {
   return text === undefined ? null : (JSON.parse(text) as unknown)
 }
 
-function isMachine(logic: unknown): logic is AnyStateMachine {
+/** True when `logic` is an XState machine (not a callback, promise or kernel actor). */
+export function isMachine(logic: unknown): logic is AnyStateMachine {
   return typeof logic === 'object' && logic !== null && 'config' in logic && 'root' in logic
 }
 
@@ -74,13 +75,13 @@ function safeSnapshot(ref: RefLike): unknown {
 }
 
 /**
- * Converts one inspection event; `undefined` for XState's internal events (transitions,
- * microsteps, actions), which the inspector does not take either.
+ * Converts one inspection event that happened at `at` (default now); `undefined` for XState's
+ * internal events (transitions, microsteps, actions), which the inspector does not take either.
  *
  * @category inspection
  */
-export function toStatelyEvent(e: InspectionEvent): StatelyEvent | undefined {
-  const base = { rootId: e.rootId, createdAt: Date.now().toString(), id: null, _version: VERSION }
+export function toStatelyEvent(e: InspectionEvent, at: number = Date.now()): StatelyEvent | undefined {
+  const base = { rootId: e.rootId, createdAt: at.toString(), id: null, _version: VERSION }
   const ref = e.actorRef as RefLike
   switch (e.type) {
     case '@xstate.actor': {

@@ -4,6 +4,7 @@
  * `--quick` uses small sizes, for CI smoke runs.
  */
 import { type BenchOptions, type BenchResult, printTable } from './harness.ts'
+import { httpBench } from './http.ts'
 import { kernelBench } from './kernel.ts'
 import { mavlinkBench } from './mavlink.ts'
 import { messagingBench } from './messaging.ts'
@@ -14,6 +15,7 @@ const benches: Record<string, (o: BenchOptions) => Promise<BenchResult>> = {
   messaging: messagingBench,
   mavlink: mavlinkBench,
   storage: storageBench,
+  http: httpBench,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -169,7 +169,9 @@ function addEvent(e) {
         ? `event ${e.event?.type} -> ${e.sessionId}`
         : e.type === '@xstate.snapshot'
           ? `snapshot ${e.sessionId}: ${JSON.stringify(e.snapshot?.value ?? e.snapshot?.status)}`
-          : `actor ${e.sessionId}`
+          : e.type === '@petal.skipped'
+            ? `${e.count} more events not shown (busy machines: latest state kept)`
+            : `actor ${e.sessionId}`
   const list = $('#events')
   list.prepend(el('li', { textContent: `${when} ${what}`, dataset: { type: e.type } }))
   while (list.children.length > 100) list.lastChild.remove()
