@@ -31,7 +31,8 @@ beforeAll(async () => {
   writeFileSync(
     join(d, 'petal.yaml'),
     [
-      'enabled_petals: [petal-example, petal-crashy, petal-machine]',
+      'enabled_proxies: [mqtt, ext_mavlink]',
+      'enabled_petals: [petal-example, petal-crashy, petal-machine, petal-parameter-config]',
       'petals:',
       `  petal-crashy: ${join(fixtures, 'crashy.mjs')}`,
       `  petal-machine: ${join(fixtures, 'machine.mjs')}`,
@@ -102,7 +103,17 @@ describe('dashboard', () => {
     await fetch(`${url}/petals/petal-machine/flip`, { method: 'POST' })
     await expect.poll(() => machine.locator('h3').textContent(), { timeout: 10_000 }).toContain('"on"')
     expect(await machine.locator('g.node.active, g.active').count()).toBeGreaterThan(0)
-    await page.locator('#log-level').selectOption('50')
+    const set = await fetch(`${url}/petals/petal-parameter-config/parameters`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ parameters: { THR_MAX: 80, ARSPD_FBW_MIN: 11 } }),
+    })
+    expect(set.status).toBe(200)
+    const setBody = await set.json()
+    expect(setBody, JSON.stringify(setBody)).toMatchObject({ status: 'success' })
+    const paramSet = page.locator('.machine', { hasText: 'paramSet' })
+    await paramSet.locator('svg').waitFor({ timeout: 10_000 })
+    await page.locator('#log-level').selectOption('40')
     await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true })
     expect(failedRequests.filter((u) => !u.startsWith(url))).toEqual([])
   }, 90_000)

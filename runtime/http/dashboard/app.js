@@ -162,13 +162,15 @@ async function renderMachine(sessionId) {
 
 function addEvent(e) {
   const when = new Date(Number(e.createdAt)).toLocaleTimeString()
+  const machine = machines.get(e.sessionId)
+  const who = machine ? `${machine.name} (${e.sessionId})` : e.sessionId
   const what =
     e.type === '@petal.supervision'
       ? `${e.kind} ${e.path}${e.delayMs !== undefined ? ` in ${Math.round(e.delayMs)} ms` : ''}${e.reason ? `: ${e.reason}` : ''}`
       : e.type === '@xstate.event'
-        ? `event ${e.event?.type} -> ${e.sessionId}`
+        ? `event ${e.event?.type} -> ${who}`
         : e.type === '@xstate.snapshot'
-          ? `snapshot ${e.sessionId}: ${JSON.stringify(e.snapshot?.value ?? e.snapshot?.status)}`
+          ? `snapshot ${who}: ${JSON.stringify(e.snapshot?.value ?? e.snapshot?.status)}`
           : e.type === '@petal.skipped'
             ? `${e.count} more events not shown (busy machines: latest state kept)`
             : `actor ${e.sessionId}`
