@@ -20,11 +20,7 @@ export type BucketFailure = ProxyFailure<BucketErrorCode>
 export type BucketResult<T extends object> = ProxyResult<T, BucketErrorCode>
 
 /** Builds a failure. */
-export const failure: (
-  code: BucketErrorCode,
-  error: string,
-  details?: Record<string, unknown>,
-) => BucketFailure = proxyFailure
+export const failure = proxyFailure<BucketErrorCode>
 
 /** The S3 error code of an SDK error (`NoSuchKey`, `NotFound`, `TimeoutError`, ...). */
 export function s3Code(e: unknown): string {

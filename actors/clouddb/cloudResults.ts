@@ -25,11 +25,7 @@ export type CloudFailure = ProxyFailure<CloudErrorCode>
 export type CloudResult<T extends object> = ProxyResult<T, CloudErrorCode>
 
 /** Builds a failure. */
-export const cloudFailure: (
-  code: CloudErrorCode,
-  error: string,
-  details?: Record<string, unknown>,
-) => CloudFailure = proxyFailure
+export const cloudFailure = proxyFailure<CloudErrorCode>
 
 /** Maps an AWS SDK error to a failure. */
 export function fromAwsError(what: string, e: unknown): CloudFailure {
