@@ -10,7 +10,15 @@ export {
   createBucketProxy,
   type StandaloneBucket,
 } from '../actors/bucket/createBucketProxy.ts'
-export type { ListedObject, ListOptions } from '../actors/bucket/objectOperations.ts'
+export type {
+  DeletedFile,
+  DownloadedFile,
+  ListedObject,
+  ListOptions,
+  MovedFile,
+  ObjectHead,
+  ObjectList,
+} from '../actors/bucket/objectOperations.ts'
 export type { UploadProgress } from '../actors/bucket/resumableUpload.ts'
 export type { UploadOptions, UploadSuccess } from '../actors/bucket/uploadFlightLog.ts'
 export { CloudDbFacade } from '../actors/clouddb/CloudDbFacade.ts'

@@ -7,7 +7,14 @@
 import type { ActorRef } from '../../runtime/kernel/index.ts'
 import type { BucketMsg } from './bucketMessages.ts'
 import type { BucketResult } from './bucketResults.ts'
-import type { ListedObject, ListOptions } from './objectOperations.ts'
+import type {
+  DeletedFile,
+  DownloadedFile,
+  ListOptions,
+  MovedFile,
+  ObjectHead,
+  ObjectList,
+} from './objectOperations.ts'
 import type { UploadOptions, UploadSuccess } from './uploadFlightLog.ts'
 
 const UPLOAD_TIMEOUT_MS = 6 * 3600_000
@@ -32,18 +39,7 @@ export class BucketFacade {
   }
 
   /** Lists objects under `<machineId>/<prefix>`. */
-  listObjects(
-    prefix = '',
-    options: ListOptions = {},
-  ): Promise<
-    BucketResult<{
-      files: ListedObject[]
-      total_count: number
-      is_truncated: boolean
-      prefix: string
-      next_continuation_token: string | null
-    }>
-  > {
+  listObjects(prefix = '', options: ListOptions = {}): Promise<BucketResult<ObjectList>> {
     return this.ref.ask({ type: 'list', prefix, options }, { timeoutMs: CALL_TIMEOUT_MS })
   }
 
@@ -53,34 +49,20 @@ export class BucketFacade {
   }
 
   /** Downloads an object into the allowed roots. */
-  downloadFile(
-    s3Key: string,
-    localPath: string,
-  ): Promise<BucketResult<{ local_path: string; file_size: number; s3_key: string }>> {
+  downloadFile(s3Key: string, localPath: string): Promise<BucketResult<DownloadedFile>> {
     return this.ref.ask({ type: 'download', key: s3Key, localPath }, { timeoutMs: UPLOAD_TIMEOUT_MS })
   }
 
-  deleteFile(s3Key: string): Promise<BucketResult<{ s3_key: string; message: string }>> {
+  deleteFile(s3Key: string): Promise<BucketResult<DeletedFile>> {
     return this.ref.ask({ type: 'delete', key: s3Key }, { timeoutMs: CALL_TIMEOUT_MS })
   }
 
   /** Copies then deletes; the source survives a failed copy. */
-  moveFile(
-    sourceKey: string,
-    destKey: string,
-  ): Promise<BucketResult<{ source_key: string; dest_key: string; message: string }>> {
+  moveFile(sourceKey: string, destKey: string): Promise<BucketResult<MovedFile>> {
     return this.ref.ask({ type: 'move', sourceKey, destKey }, { timeoutMs: CALL_TIMEOUT_MS })
   }
 
-  headObject(s3Key: string): Promise<
-    BucketResult<{
-      s3_key: string
-      metadata: Record<string, string>
-      content_length: number
-      content_type: string | null
-      last_modified: string | null
-    }>
-  > {
+  headObject(s3Key: string): Promise<BucketResult<ObjectHead>> {
     return this.ref.ask({ type: 'head', key: s3Key }, { timeoutMs: CALL_TIMEOUT_MS })
   }
 }

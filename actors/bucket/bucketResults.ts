@@ -2,6 +2,7 @@
  * What every bucket method returns, as the guide's examples expect: `{ success: true, ... }` or
  * `{ success: false, error, code }` with the original's error strings. Methods never throw.
  */
+import { type ProxyFailure, type ProxyResult, proxyFailure } from '../ProxyResult.ts'
 
 /** Error codes of bucket results. */
 export type BucketErrorCode =
@@ -13,24 +14,13 @@ export type BucketErrorCode =
   | 'ABORTED'
 
 /** A failed bucket call. */
-export interface BucketFailure {
-  readonly success: false
-  readonly error: string
-  readonly code: BucketErrorCode
-  readonly [detail: string]: unknown
-}
+export type BucketFailure = ProxyFailure<BucketErrorCode>
 
 /** A bucket call's result. */
-export type BucketResult<T extends object> = ({ readonly success: true } & T) | BucketFailure
+export type BucketResult<T extends object> = ProxyResult<T, BucketErrorCode>
 
 /** Builds a failure. */
-export function failure(
-  code: BucketErrorCode,
-  error: string,
-  details: Record<string, unknown> = {},
-): BucketFailure {
-  return { success: false, error, code, ...details }
-}
+export const failure = proxyFailure<BucketErrorCode>
 
 /** The S3 error code of an SDK error (`NoSuchKey`, `NotFound`, `TimeoutError`, ...). */
 export function s3Code(e: unknown): string {

@@ -41,6 +41,44 @@ export interface ListOptions {
   readonly all?: boolean
 }
 
+/** A page of `listObjects` (or every page, with `all`). */
+export interface ObjectList {
+  files: ListedObject[]
+  total_count: number
+  is_truncated: boolean
+  prefix: string
+  next_continuation_token: string | null
+}
+
+/** A finished `downloadFile`. */
+export interface DownloadedFile {
+  local_path: string
+  file_size: number
+  s3_key: string
+}
+
+/** A finished `deleteFile`. */
+export interface DeletedFile {
+  s3_key: string
+  message: string
+}
+
+/** A finished `moveFile`. */
+export interface MovedFile {
+  source_key: string
+  dest_key: string
+  message: string
+}
+
+/** What `headObject` tells of an object. */
+export interface ObjectHead {
+  s3_key: string
+  metadata: Record<string, string>
+  content_length: number
+  content_type: string | null
+  last_modified: string | null
+}
+
 const MAX_ALL = 100_000
 
 /** Lists objects under `<machineId>/<prefix>`. */
@@ -49,15 +87,7 @@ export async function listObjects(
   o: BucketOptions,
   prefix = '',
   options: ListOptions = {},
-): Promise<
-  BucketResult<{
-    files: ListedObject[]
-    total_count: number
-    is_truncated: boolean
-    prefix: string
-    next_continuation_token: string | null
-  }>
-> {
+): Promise<BucketResult<ObjectList>> {
   if (o.machineId === undefined) return failure('MACHINE_ID_MISSING', 'Machine ID not available')
   if (typeof prefix !== 'string' || prefix.includes('..'))
     return failure(
@@ -108,7 +138,7 @@ export async function downloadFile(
   o: BucketOptions,
   key: string,
   localPath: string,
-): Promise<BucketResult<{ local_path: string; file_size: number; s3_key: string }>> {
+): Promise<BucketResult<DownloadedFile>> {
   const problem = keyProblem(key)
   if (problem !== undefined) return failure('VALIDATION_ERROR', problem)
   if (contentTypeOf(key) === undefined)
@@ -134,7 +164,7 @@ export async function deleteFile(
   client: S3Client,
   o: BucketOptions,
   key: string,
-): Promise<BucketResult<{ s3_key: string; message: string }>> {
+): Promise<BucketResult<DeletedFile>> {
   const problem = keyProblem(key)
   if (problem !== undefined) return failure('VALIDATION_ERROR', problem)
   try {
@@ -151,7 +181,7 @@ export async function moveFile(
   o: BucketOptions,
   sourceKey: string,
   destKey: string,
-): Promise<BucketResult<{ source_key: string; dest_key: string; message: string }>> {
+): Promise<BucketResult<MovedFile>> {
   const problem = keyProblem(sourceKey, 'source_key') ?? keyProblem(destKey, 'dest_key')
   if (problem !== undefined) return failure('VALIDATION_ERROR', problem)
   if (sourceKey === destKey)
@@ -195,15 +225,7 @@ export async function headObject(
   client: S3Client,
   o: BucketOptions,
   key: string,
-): Promise<
-  BucketResult<{
-    s3_key: string
-    metadata: Record<string, string>
-    content_length: number
-    content_type: string | null
-    last_modified: string | null
-  }>
-> {
+): Promise<BucketResult<ObjectHead>> {
   const problem = keyProblem(key)
   if (problem !== undefined) return failure('VALIDATION_ERROR', problem)
   try {

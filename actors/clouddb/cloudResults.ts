@@ -4,6 +4,7 @@
  * found or has been deleted", "Item not found or access denied", "Item not found", "Machine ID not
  * available"); AWS errors map to codes by kind.
  */
+import { type ProxyFailure, type ProxyResult, proxyFailure } from '../ProxyResult.ts'
 
 /** Error codes of cloud DB results. */
 export type CloudErrorCode =
@@ -18,24 +19,13 @@ export type CloudErrorCode =
   | 'CLOUD_ERROR'
 
 /** A failed cloud call. */
-export interface CloudFailure {
-  readonly success: false
-  readonly error: string
-  readonly code: CloudErrorCode
-  readonly [detail: string]: unknown
-}
+export type CloudFailure = ProxyFailure<CloudErrorCode>
 
 /** A cloud call's result. */
-export type CloudResult<T extends object> = ({ readonly success: true } & T) | CloudFailure
+export type CloudResult<T extends object> = ProxyResult<T, CloudErrorCode>
 
 /** Builds a failure. */
-export function cloudFailure(
-  code: CloudErrorCode,
-  error: string,
-  details: Record<string, unknown> = {},
-): CloudFailure {
-  return { success: false, error, code, ...details }
-}
+export const cloudFailure = proxyFailure<CloudErrorCode>
 
 /** Maps an AWS SDK error to a failure. */
 export function fromAwsError(what: string, e: unknown): CloudFailure {

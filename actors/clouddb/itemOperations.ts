@@ -14,14 +14,24 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { objectProblem, tableProblem } from './cloudInput.ts'
-import { type CloudResult, cloudFailure, fromAwsError } from './cloudResults.ts'
+import { type CloudFailure, type CloudResult, cloudFailure, fromAwsError } from './cloudResults.ts'
 import { itemVerdict, SCOPE_ATTRIBUTE, type Scope, stamp } from './deviceScope.ts'
 
 type Item = Record<string, unknown>
 
+/** What each single-item method resolves to: the item (as read, written or left) or a failure. */
+type ItemResult = CloudResult<{ data: Item }>
+
 const conditionFailed = (e: unknown) =>
   e instanceof ConditionalCheckFailedException ||
   (e as { name?: string }).name === 'ConditionalCheckFailedException'
+
+/** A failed scoped write: a refused condition means another device's item, else the AWS error. */
+function writeFailure(what: string, e: unknown): CloudFailure {
+  return conditionFailed(e)
+    ? cloudFailure('ACCESS_DENIED', 'Item not found or access denied')
+    : fromAwsError(what, e)
+}
 
 /** Reads one item (consistent read). */
 export async function getItem(
@@ -29,7 +39,7 @@ export async function getItem(
   scope: Scope,
   table: string,
   key: Item,
-): Promise<CloudResult<{ data: Item }>> {
+): Promise<ItemResult> {
   const bad = tableProblem(table) ?? objectProblem(key, 'key')
   if (bad !== undefined) return bad
   try {
@@ -47,7 +57,7 @@ export async function putItem(
   scope: Scope,
   table: string,
   item: Item,
-): Promise<CloudResult<{ data: Item }>> {
+): Promise<ItemResult> {
   const bad = tableProblem(table) ?? objectProblem(item, 'item')
   if (bad !== undefined) return bad
   const stamped = stamp(item, scope)
@@ -67,9 +77,7 @@ export async function putItem(
     )
     return { success: true, data: stamped }
   } catch (e) {
-    return conditionFailed(e)
-      ? cloudFailure('ACCESS_DENIED', 'Item not found or access denied')
-      : fromAwsError('putItem', e)
+    return writeFailure('putItem', e)
   }
 }
 
@@ -80,7 +88,7 @@ export async function updateItem(
   table: string,
   key: Item,
   updates: Item,
-): Promise<CloudResult<{ data: Item }>> {
+): Promise<ItemResult> {
   const bad = tableProblem(table) ?? objectProblem(key, 'key') ?? objectProblem(updates, 'updates')
   if (bad !== undefined) return bad
   const keyNames = new Set(Object.keys(key))
@@ -115,9 +123,7 @@ export async function updateItem(
     )
     return { success: true, data: r.Attributes ?? {} }
   } catch (e) {
-    return conditionFailed(e)
-      ? cloudFailure('ACCESS_DENIED', 'Item not found or access denied')
-      : fromAwsError('updateItem', e)
+    return writeFailure('updateItem', e)
   }
 }
 
@@ -127,7 +133,7 @@ export async function deleteItem(
   scope: Scope,
   table: string,
   key: Item,
-): Promise<CloudResult<{ data: Item }>> {
+): Promise<ItemResult> {
   const bad = tableProblem(table) ?? objectProblem(key, 'key')
   if (bad !== undefined) return bad
   try {

@@ -2,7 +2,9 @@
  * What the facade offers, on top of a session: send (with bursts), request/reply with retries,
  * and the parameter and reboot flows (each an XState machine run by `runFlow`). Every call fails
  * fast with `MavlinkUnavailable` while no autopilot is connected, and validation errors are thrown
- * before any frame is sent. `close()` cancels everything still running (`MavlinkClosed`).
+ * before any frame is sent. `close()` cancels everything still running (`MavlinkClosed`). The
+ * original's read conveniences (`getParamsBulkLossy`, `getAllParams`) are the facade's, built on
+ * the reports given here.
  */
 import {
   type ParamGetOptions,
@@ -234,14 +236,6 @@ export class MavlinkOperations {
     )
   }
 
-  /** The original's `get_params_bulk_lossy`: what was read, by name (partial at the deadline). */
-  async getParamsBulkLossy(
-    names: readonly string[],
-    options: ParamGetOptions = {},
-  ): Promise<Record<string, ParamReading>> {
-    return { ...(await this.getParamsBulk(names, options)).params }
-  }
-
   /** The full report of a read of all parameters (list, then repair by index). */
   getAllParamsReport(
     options: ParamGetOptions = {},
@@ -259,11 +253,6 @@ export class MavlinkOperations {
         ),
       signal,
     )
-  }
-
-  /** The original's `get_all_params`: every parameter read, by name (partial at the deadline, never thrown away). */
-  async getAllParams(options: ParamGetOptions = {}): Promise<Record<string, ParamReading>> {
-    return { ...(await this.getAllParamsReport(options)).params }
   }
 
   /** One parameter; `MavlinkTimeout` when it cannot be read within `timeoutMs` (default 3000). */

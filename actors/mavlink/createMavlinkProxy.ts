@@ -6,17 +6,12 @@
  */
 
 import type { RebootOptions } from '../../machines/reboot.machine.ts'
-import {
-  type ActorSystem,
-  type Clock,
-  createActorSystem,
-  type Logger,
-  supervisor,
-} from '../../runtime/kernel/index.ts'
+import type { ActorSystem, Clock, Logger } from '../../runtime/kernel/index.ts'
+import { startSupervised } from '../standaloneProxy.ts'
 import { Dispatch } from './Dispatch.ts'
 import { MavlinkFacade } from './MavlinkFacade.ts'
 import type { MavlinkProxyOptions } from './options.ts'
-import { type MavlinkProxyMsg, mavlinkProxyBehavior } from './proxyBehavior.ts'
+import { mavlinkProxyBehavior } from './proxyBehavior.ts'
 import type { LinkEnd } from './sim/lossyLink.ts'
 import { type Endpoint, parseEndpoint } from './transport/endpoint.ts'
 
@@ -72,25 +67,18 @@ export async function createMavlinkProxy(options: CreateMavlinkProxyOptions): Pr
     reboot: options.reboot ?? {},
     sim: false,
   }
-  const system = createActorSystem({
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-  })
   const link = typeof e === 'object' && e.kind === 'link' ? e : undefined
-  await system.start(
-    supervisor({
-      intensity: 5,
-      periodMs: 60_000,
+  const { system, ref, close } = await startSupervised(
+    'ext_mavlink',
+    mavlinkProxyBehavior(resolved, new Dispatch(), new Map(), link),
+    {
+      system: {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      },
       backoff: { minMs: 200, maxMs: 5_000 },
-      children: [
-        {
-          id: 'ext_mavlink',
-          start: mavlinkProxyBehavior(resolved, new Dispatch(), new Map(), link),
-          shutdownMs: 3_000,
-        },
-      ],
-    }),
+      shutdownMs: 3_000,
+    },
   )
-  const facade = new MavlinkFacade(system.lookup<MavlinkProxyMsg>('/ext_mavlink')!)
-  return Object.assign(facade, { system, close: () => system.stop() }) as MavlinkProxy
+  return Object.assign(new MavlinkFacade(ref), { system, close }) as MavlinkProxy
 }

@@ -1,14 +1,14 @@
 /**
  * An mqtt proxy outside the petal host: its own small actor system with the proxy actor
- * supervised (restarted on a crash, up to 5 times a minute), the same facade petals get, and
- * `close()`. Options default as the `PETAL_*` variables do; `machineId` is required.
+ * supervised (`startSupervised`: restarted on a crash, up to 5 times a minute), the same facade
+ * petals get, and `close()`. Options default as the `PETAL_*` variables do; `machineId` is required.
  */
 import { join } from 'node:path'
-import { createActorSystem, type Logger, silentLogger, supervisor } from '../../runtime/kernel/index.ts'
+import { type Logger, silentLogger } from '../../runtime/kernel/index.ts'
+import { startSupervised } from '../standaloneProxy.ts'
 import { MqttFacade } from './MqttFacade.ts'
 import { mqttBehavior } from './mqttActor.ts'
 import { DEFAULT_THING_PARAMETERS_PATH, type MqttOptions } from './mqttOptions.ts'
-import type { MqttMsg } from './mqttProtocol.ts'
 
 /** A standalone mqtt proxy: the facade plus `close`. */
 export interface StandaloneMqttProxy extends MqttFacade {
@@ -43,15 +43,9 @@ export async function createMqttProxy(options: CreateMqttProxyOptions): Promise<
     reconnect: { minMs: 100, maxMs: 2000 },
     ...options,
   }
-  const system = createActorSystem({ logger: log })
-  await system.start(
-    supervisor({
-      intensity: 5,
-      periodMs: 60_000,
-      backoff: { minMs: 100, maxMs: 5000 },
-      children: [{ id: 'mqtt', start: mqttBehavior(full), shutdownMs: 3000 }],
-    }),
-  )
-  const ref = system.lookup<MqttMsg>('/mqtt')!
-  return Object.assign(new MqttFacade(ref, undefined, log), { close: () => system.stop() })
+  const { ref, close } = await startSupervised('mqtt', mqttBehavior(full), {
+    system: { logger: log },
+    shutdownMs: 3000,
+  })
+  return Object.assign(new MqttFacade(ref, undefined, log), { close })
 }

@@ -10,7 +10,14 @@
  * (`bulk-parameter-get`), `get_all_parameters` (`all-parameters`), and `cancel_operation`
  * (`{ job_id }`). An invalid payload is answered at once and starts nothing.
  */
-import { definePetal, type JobContext, type MqttResponse } from '../../runtime/index.ts'
+import {
+  definePetal,
+  type JobContext,
+  type MavlinkFacade,
+  type MqttCommand,
+  type MqttResponse,
+  type PetalContext,
+} from '../../runtime/index.ts'
 import {
   bulkGetParameters,
   bulkSetParameters,
@@ -31,6 +38,29 @@ function limitMs(payload: Readonly<Record<string, unknown>>, defaultSeconds: num
   return t * 1000 + 30_000
 }
 
+/** A parameter operation: one of `parameters.ts`'s, run against the autopilot. */
+type ParameterOperation = (
+  mav: MavlinkFacade,
+  payload: unknown,
+  control: OperationControl,
+) => Promise<MqttResponse>
+
+/**
+ * Starts `run` as the two-phase operation `name`, its job limited to the payload's `timeout`
+ * (else `defaultSeconds`) plus a margin.
+ */
+function start<S>(
+  msg: MqttCommand,
+  ctx: PetalContext<S, 'ext_mavlink'>,
+  name: string,
+  run: ParameterOperation,
+  defaultSeconds: number,
+): MqttResponse {
+  return ctx.operation(msg, name, (job) => run(ctx.proxy('ext_mavlink'), msg.payload, control(job)), {
+    timeoutMs: limitMs(msg.payload, defaultSeconds),
+  })
+}
+
 export default definePetal({
   name: 'petal-parameter-config',
   version: '1.0.0',
@@ -39,42 +69,12 @@ export default definePetal({
   init: () => ({}),
   mqtt: {
     bulk_set_parameters: (msg, _state, ctx): MqttResponse =>
-      setPayloadProblem(msg.payload) ??
-      ctx.operation(
-        msg,
-        'bulk-parameter-set',
-        (job) => bulkSetParameters(ctx.proxy('ext_mavlink'), msg.payload, control(job)),
-        {
-          timeoutMs: limitMs(msg.payload, 30),
-        },
-      ),
+      setPayloadProblem(msg.payload) ?? start(msg, ctx, 'bulk-parameter-set', bulkSetParameters, 30),
     bulk_get_parameters: (msg, _state, ctx): MqttResponse =>
-      getPayloadProblem(msg.payload) ??
-      ctx.operation(
-        msg,
-        'bulk-parameter-get',
-        (job) => bulkGetParameters(ctx.proxy('ext_mavlink'), msg.payload, control(job)),
-        {
-          timeoutMs: limitMs(msg.payload, 10),
-        },
-      ),
+      getPayloadProblem(msg.payload) ?? start(msg, ctx, 'bulk-parameter-get', bulkGetParameters, 10),
     get_all_parameters: (msg, _state, ctx): MqttResponse =>
-      ctx.operation(
-        msg,
-        'all-parameters',
-        (job) => getAllParameters(ctx.proxy('ext_mavlink'), msg.payload, control(job)),
-        {
-          timeoutMs: limitMs(msg.payload, 60),
-        },
-      ),
-    cancel_operation: (msg, _state, ctx): MqttResponse => {
-      const id = msg.payload.job_id
-      if (typeof id !== 'string')
-        return { status: 'error', message: 'payload.job_id must be a string', error_code: 'VALIDATION_ERROR' }
-      return ctx.cancelJob(id, 'cancelled by command')
-        ? { status: 'success', message: `job ${id} cancelled` }
-        : { status: 'error', message: `no running job ${id}`, error_code: 'NOT_FOUND' }
-    },
+      start(msg, ctx, 'all-parameters', getAllParameters, 60),
+    cancel_operation: (msg, _state, ctx): MqttResponse => ctx.cancelOperation(msg),
   },
   http: {
     'POST /parameters': {

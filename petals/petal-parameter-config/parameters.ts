@@ -35,19 +35,13 @@ function optionalSeconds(payload: Record<string, unknown>, key: string): number 
   return typeof v === 'number' && v > 0 ? v : undefined
 }
 
-/**
- * Sets `payload.parameters` (`{ NAME: value | [value, type] | { value, type } }`); optional
- * `timeout` (s, default 30) and `max_in_flight` (a fixed window; default: adaptive, 8 to 64).
- *
- * @category petals
- */
-export async function bulkSetParameters(
-  mav: MavlinkFacade,
-  payload: unknown,
-  control: OperationControl = {},
-): Promise<MqttResponse> {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
-  const params = p.parameters
+/** The payload as a record (`{}` when it is not an object). */
+function payloadRecord(payload: unknown): Record<string, unknown> {
+  return (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
+}
+
+/** `NO_PARAMETERS_PROVIDED` unless `params` is a non-empty object. */
+function parametersProblem(params: unknown): MqttResponse | undefined {
   if (
     typeof params !== 'object' ||
     params === null ||
@@ -59,6 +53,40 @@ export async function bulkSetParameters(
       message: 'payload.parameters must be a non-empty object { NAME: value }',
       error_code: 'NO_PARAMETERS_PROVIDED',
     }
+  return undefined
+}
+
+/** `NO_PARAMETER_NAMES_PROVIDED` unless `names` is a non-empty list of strings. */
+function namesProblem(names: unknown): MqttResponse | undefined {
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string'))
+    return {
+      status: 'error',
+      message: 'payload.parameter_names must be a non-empty list of names',
+      error_code: 'NO_PARAMETER_NAMES_PROVIDED',
+    }
+  return undefined
+}
+
+/** The `PARTIAL_FAILURE` answer: some of the work was done, `data` says what. */
+function partialFailure(message: string, data: Record<string, unknown>): MqttResponse {
+  return { status: 'error', message, data, error_code: 'PARTIAL_FAILURE' }
+}
+
+/**
+ * Sets `payload.parameters` (`{ NAME: value | [value, type] | { value, type } }`); optional
+ * `timeout` (s, default 30) and `max_in_flight` (a fixed window; default: adaptive, 8 to 64).
+ *
+ * @category petals
+ */
+export async function bulkSetParameters(
+  mav: MavlinkFacade,
+  payload: unknown,
+  control: OperationControl = {},
+): Promise<MqttResponse> {
+  const p = payloadRecord(payload)
+  const params = p.parameters
+  const problem = parametersProblem(params)
+  if (problem !== undefined) return problem
   try {
     const maxInFlight = typeof p.max_in_flight === 'number' ? p.max_in_flight : undefined
     const report = await mav.setParamsBulk(
@@ -94,12 +122,10 @@ export async function bulkSetParameters(
         data,
         error_code: 'NO_PARAMETERS_CONFIRMED',
       }
-    return {
-      status: 'error',
-      message: `${unconfirmed.length} of ${total} parameters not confirmed: ${unconfirmed.map((u) => u.name).join(', ')}`,
+    return partialFailure(
+      `${unconfirmed.length} of ${total} parameters not confirmed: ${unconfirmed.map((u) => u.name).join(', ')}`,
       data,
-      error_code: 'PARTIAL_FAILURE',
-    }
+    )
   } catch (e) {
     return failure(e)
   }
@@ -115,17 +141,13 @@ export async function bulkGetParameters(
   payload: unknown,
   control: OperationControl = {},
 ): Promise<MqttResponse> {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
-  const names = p.parameter_names
-  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string'))
-    return {
-      status: 'error',
-      message: 'payload.parameter_names must be a non-empty list of names',
-      error_code: 'NO_PARAMETER_NAMES_PROVIDED',
-    }
+  const p = payloadRecord(payload)
+  const problem = namesProblem(p.parameter_names)
+  if (problem !== undefined) return problem
+  const names = p.parameter_names as string[]
   try {
     const report = await mav.getParamsBulk(
-      names as string[],
+      names,
       { timeoutTotal: optionalSeconds(p, 'timeout') ?? 10, maxRetries: 1_000 },
       control.onProgress,
       control.signal,
@@ -133,12 +155,7 @@ export async function bulkGetParameters(
     const data = { parameters: report.params, missing: report.missing, elapsed_ms: report.elapsedMs }
     if (report.missing.length === 0)
       return { status: 'success', message: `${names.length} parameters read`, data }
-    return {
-      status: 'error',
-      message: `not read: ${report.missing.join(', ')}`,
-      data,
-      error_code: 'PARTIAL_FAILURE',
-    }
+    return partialFailure(`not read: ${report.missing.join(', ')}`, data)
   } catch (e) {
     return failure(e)
   }
@@ -154,7 +171,7 @@ export async function getAllParameters(
   payload: unknown,
   control: OperationControl = {},
 ): Promise<MqttResponse> {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
+  const p = payloadRecord(payload)
   try {
     const report = await mav.getAllParamsReport(
       { timeoutTotal: optionalSeconds(p, 'timeout') ?? 60 },
@@ -168,12 +185,7 @@ export async function getAllParameters(
     }
     if (report.count !== undefined && report.missingIndices.length === 0)
       return { status: 'success', message: `${report.count} parameters read`, data }
-    return {
-      status: 'error',
-      message: 'the parameter list is incomplete',
-      data,
-      error_code: 'PARTIAL_FAILURE',
-    }
+    return partialFailure('the parameter list is incomplete', data)
   } catch (e) {
     return failure(e)
   }
@@ -184,19 +196,9 @@ export async function getAllParameters(
  * valid one); `undefined` when valid.
  */
 export function setPayloadProblem(payload: unknown): MqttResponse | undefined {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
-  const params = p.parameters
-  if (
-    typeof params !== 'object' ||
-    params === null ||
-    Array.isArray(params) ||
-    Object.keys(params).length === 0
-  )
-    return {
-      status: 'error',
-      message: 'payload.parameters must be a non-empty object { NAME: value }',
-      error_code: 'NO_PARAMETERS_PROVIDED',
-    }
+  const params = payloadRecord(payload).parameters
+  const problem = parametersProblem(params)
+  if (problem !== undefined) return problem
   try {
     normalizeParamSpecs(params)
     return undefined
@@ -207,13 +209,5 @@ export function setPayloadProblem(payload: unknown): MqttResponse | undefined {
 
 /** The problem of a bulk-read payload; `undefined` when valid. */
 export function getPayloadProblem(payload: unknown): MqttResponse | undefined {
-  const names = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>
-  const list = names.parameter_names
-  if (!Array.isArray(list) || list.length === 0 || list.some((n) => typeof n !== 'string'))
-    return {
-      status: 'error',
-      message: 'payload.parameter_names must be a non-empty list of names',
-      error_code: 'NO_PARAMETER_NAMES_PROVIDED',
-    }
-  return undefined
+  return namesProblem(payloadRecord(payload).parameter_names)
 }

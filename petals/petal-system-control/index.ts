@@ -62,14 +62,7 @@ export default definePetal({
   }),
   mqtt: {
     reboot_autopilot: (msg, state: State, ctx): MqttResponse => startReboot(msg, state, ctx),
-    cancel_reboot: (msg, _state, ctx): MqttResponse => {
-      const id = msg.payload.job_id
-      if (typeof id !== 'string')
-        return { status: 'error', message: 'payload.job_id must be a string', error_code: 'VALIDATION_ERROR' }
-      return ctx.cancelJob(id, 'cancelled by command')
-        ? { status: 'success', message: `job ${id} cancelled` }
-        : { status: 'error', message: `no running job ${id}`, error_code: 'NOT_FOUND' }
-    },
+    cancel_reboot: (msg, _state, ctx): MqttResponse => ctx.cancelOperation(msg),
   },
   on: {
     'mavlink:HEARTBEAT': (payload, state: State): State => {

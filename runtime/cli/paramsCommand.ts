@@ -66,6 +66,43 @@ function human(params: Record<string, Row>, missing: readonly string[]): string 
   return lines.join('\n')
 }
 
+/** An open connection to the autopilot and a progress bar (silent with `--json`). */
+type Session = (
+  proxy: NonNullable<Awaited<ReturnType<typeof connect>>>,
+  bar: ReturnType<typeof progressBar>,
+) => Promise<number>
+
+/**
+ * Connects to the flags' endpoint (waiting at most min(timeout, 10) s for a heartbeat), runs
+ * `session` with a progress bar labelled `label`, and closes the connection after. Exit 1 when no
+ * autopilot is heard (`missing` are reported missing), 2 for a bad endpoint or a throw.
+ */
+async function withAutopilot(
+  flags: { readonly endpoint?: string; readonly json: boolean },
+  timeoutS: number,
+  label: string,
+  missing: readonly string[],
+  session: Session,
+): Promise<number> {
+  const endpoint = cliEndpoint(flags.endpoint)
+  const waitS = Math.min(timeoutS, 10)
+  let proxy: Awaited<ReturnType<typeof connect>>
+  try {
+    proxy = await connect(endpoint, waitS)
+  } catch (e) {
+    return usage(flags.json, e as Error)
+  }
+  if (proxy === undefined) return noAutopilot(flags.json, endpoint, waitS, [...missing])
+  const bar = flags.json ? progressBar('', { isTTY: false } as NodeJS.WriteStream) : progressBar(label)
+  try {
+    return await session(proxy, bar)
+  } catch (e) {
+    return usage(flags.json, e as Error)
+  } finally {
+    await proxy.close()
+  }
+}
+
 /** `petal params get`. */
 export async function runParamsGet(names: readonly string[], flags: ParamsGetFlags): Promise<number> {
   let timeoutS: number
@@ -75,17 +112,7 @@ export async function runParamsGet(names: readonly string[], flags: ParamsGetFla
   } catch (e) {
     return usage(flags.json, e as Error)
   }
-  const endpoint = cliEndpoint(flags.endpoint)
-  const waitS = Math.min(timeoutS, 10)
-  let proxy: Awaited<ReturnType<typeof connect>>
-  try {
-    proxy = await connect(endpoint, waitS)
-  } catch (e) {
-    return usage(flags.json, e as Error)
-  }
-  if (proxy === undefined) return noAutopilot(flags.json, endpoint, waitS, [...names])
-  const bar = flags.json ? progressBar('', { isTTY: false } as NodeJS.WriteStream) : progressBar('reading')
-  try {
+  return withAutopilot(flags, timeoutS, 'reading', names, async (proxy, bar) => {
     const started = Date.now()
     const report: ParamGetReport = flags.all
       ? await proxy.getAllParamsReport({ timeoutTotal: timeoutS }, (d, t) => bar.update(d, t))
@@ -109,11 +136,7 @@ export async function runParamsGet(names: readonly string[], flags: ParamsGetFla
       human(params, missing),
     )
     return ok ? 0 : 1
-  } catch (e) {
-    return usage(flags.json, e as Error)
-  } finally {
-    await proxy.close()
-  }
+  })
 }
 
 /** Parses `NAME=VALUE[:TYPE]` arguments into the bulk-set input. */
@@ -164,17 +187,7 @@ export async function runParamsSet(assignments: readonly string[], flags: Params
   } catch (e) {
     return usage(flags.json, e as Error)
   }
-  const endpoint = cliEndpoint(flags.endpoint)
-  const waitS = Math.min(timeoutS, 10)
-  let proxy: Awaited<ReturnType<typeof connect>>
-  try {
-    proxy = await connect(endpoint, waitS)
-  } catch (e) {
-    return usage(flags.json, e as Error)
-  }
-  if (proxy === undefined) return noAutopilot(flags.json, endpoint, waitS, Object.keys(input))
-  const bar = flags.json ? progressBar('', { isTTY: false } as NodeJS.WriteStream) : progressBar('setting')
-  try {
+  return withAutopilot(flags, timeoutS, 'setting', Object.keys(input), async (proxy, bar) => {
     const started = Date.now()
     const report: ParamSetReport = await proxy.setParamsBulk(
       input,
@@ -194,9 +207,5 @@ export async function runParamsSet(assignments: readonly string[], flags: Params
     }
     output(flags.json, { params, missing, elapsedMs: Date.now() - started }, human(params, missing))
     return missing.length === 0 ? 0 : 1
-  } catch (e) {
-    return usage(flags.json, e as Error)
-  } finally {
-    await proxy.close()
-  }
+  })
 }

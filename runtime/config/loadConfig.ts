@@ -6,16 +6,14 @@
  * `ConfigError`; nothing is half-applied. A relative petal path resolves against the config file's
  * directory. With `--sim` and no config file, the embedded demo config is used.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { parseEnv } from 'node:util'
-import { parseDocument } from 'yaml'
 import { isProxyName, type ProxyContext, type ProxyName } from '../../actors/ProxyKind.ts'
 import { readMachineId } from '../identity/machineId.ts'
 import type { BackoffOptions, Logger } from '../kernel/index.ts'
 import { shippedPetalNames } from '../petal/shipped.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
-import { ConfigError, type ConfigIssue, shown } from './ConfigError.ts'
+import { ConfigError, type ConfigIssue } from './ConfigError.ts'
+import { findConfig, findEnvFile, mergeEnv, readYaml } from './configSources.ts'
 import { KNOWN_ENV_NAMES, LogLevel, type PinoLevel, RuntimeEnv } from './envSchema.ts'
 import { type BudgetInput, FileConfig } from './fileSchema.ts'
 import { decodeWith } from './schemaIssues.ts'
@@ -135,7 +133,8 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
   const envFile = findEnvFile(options.envFile, configDir, cwd, issues)
   const env = mergeEnv(envFile, options.env ?? process.env, issues)
 
-  const runtime = decodeWith(RuntimeEnv, env, envFile === null ? 'env' : `env (${envFile})`, {
+  const envSource = envFile === null ? 'env' : `env (${envFile})`
+  const runtime = decodeWith(RuntimeEnv, env, envSource, {
     allowExcess: true,
   })
   if ('issues' in runtime) issues.push(...runtime.issues)
@@ -194,8 +193,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     const kind = proxyKinds[name]
     if (kind === undefined) continue
     const r = kind.parseOptions(ctx)
-    if ('issues' in r)
-      issues.push(...r.issues.map((i) => ({ source: envFile === null ? 'env' : `env (${envFile})`, ...i })))
+    if ('issues' in r) issues.push(...r.issues.map((i) => ({ source: envSource, ...i })))
     else proxyOptions.set(name, r.options)
   }
 
@@ -203,9 +201,11 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
   const byPetal: Record<string, Budget> = {}
   const petalsBudget = budget(sup.petals, DEFAULT_BUDGETS.petals)
   for (const [name, b] of Object.entries(sup.by_petal ?? {})) byPetal[name] = budget(b, petalsBudget)
+  const rootBudget = budget(sup.root, DEFAULT_BUDGETS.root)
+  const proxiesBudget = budget(sup.proxies, DEFAULT_BUDGETS.proxies)
   const budgets: [string, Budget][] = [
-    ['supervision.root', budget(sup.root, DEFAULT_BUDGETS.root)],
-    ['supervision.proxies', budget(sup.proxies, DEFAULT_BUDGETS.proxies)],
+    ['supervision.root', rootBudget],
+    ['supervision.proxies', proxiesBudget],
     ['supervision.petals', petalsBudget],
     ...Object.entries(byPetal).map(([n, b]): [string, Budget] => [`supervision.by_petal.${n}`, b]),
   ]
@@ -258,8 +258,8 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     petalDependencies,
     proxyDependencies,
     supervision: {
-      root: budget(sup.root, DEFAULT_BUDGETS.root),
-      proxies: budget(sup.proxies, DEFAULT_BUDGETS.proxies),
+      root: rootBudget,
+      proxies: proxiesBudget,
       petals: petalsBudget,
       byPetal,
     },
@@ -275,103 +275,6 @@ export function isLoopback(host: string): boolean {
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} }
-
-function findConfig(explicit: string | undefined, cwd: string, issues: ConfigIssue[]): string | null {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit)
-    if (!existsSync(path)) {
-      issues.push({
-        source: 'cli',
-        key: '--config',
-        expected: 'an existing YAML file',
-        found: JSON.stringify(path),
-      })
-      return null
-    }
-    return path
-  }
-  for (const name of ['petal.yaml', 'petal.yml', 'proxies.yaml']) {
-    const path = resolve(cwd, name)
-    if (existsSync(path)) return path
-  }
-  return null
-}
-
-function findEnvFile(
-  explicit: string | undefined,
-  configDir: string,
-  cwd: string,
-  issues: ConfigIssue[],
-): string | null {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit)
-    if (!existsSync(path)) {
-      issues.push({
-        source: 'cli',
-        key: '--env-file',
-        expected: 'an existing .env file',
-        found: JSON.stringify(path),
-      })
-      return null
-    }
-    return path
-  }
-  for (const dir of [configDir, cwd]) {
-    const path = resolve(dir, '.env')
-    if (existsSync(path)) return path
-  }
-  return null
-}
-
-function mergeEnv(
-  envFile: string | null,
-  processEnv: Readonly<Record<string, string | undefined>>,
-  issues: ConfigIssue[],
-): Record<string, string | undefined> {
-  if (envFile === null) return { ...processEnv }
-  try {
-    const fromFile = parseEnv(readFileSync(envFile, 'utf8')) as Record<string, string>
-    return { ...fromFile, ...processEnv }
-  } catch (e) {
-    issues.push({ source: envFile, key: '(file)', expected: 'a readable .env file', found: String(e) })
-    return { ...processEnv }
-  }
-}
-
-function readYaml(path: string, issues: ConfigIssue[]): unknown {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    issues.push({ source: path, key: '(file)', expected: 'a readable file', found: String(e) })
-    return undefined
-  }
-  const doc = parseDocument(text)
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const at = err.linePos?.[0]
-      issues.push({
-        source: at === undefined ? path : `${path}:${at.line}:${at.col}`,
-        key: '(yaml)',
-        expected: 'valid YAML',
-        found: err.message.split('\n')[0]!,
-      })
-    }
-    return undefined
-  }
-  const value = doc.toJS() as unknown
-  if (value === null || value === undefined) return {}
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    issues.push({
-      source: path,
-      key: '(top level)',
-      expected: 'a mapping of config keys',
-      found: shown(value),
-    })
-    return undefined
-  }
-  return value
-}
 
 function parsePort(text: string, issues: ConfigIssue[]): number | undefined {
   const n = Number(text)

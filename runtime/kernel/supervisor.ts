@@ -2,7 +2,7 @@
  * Supervisors: the manual. A supervisor starts its children, watches them, and restarts them when
  * they end, following OTP's `supervisor` with two additions (backoff, per-child budgets) and one
  * deliberate difference (giving up is a failure, not a `shutdown`). Each sentence below is checked
- * by `test/kernel/supervisor.test.ts`.
+ * by `test/kernel/supervisor*.test.ts`.
  *
  * **Starting.** Children start one at a time, in spec order; a child starts after the previous one's
  * `init` has settled. A child whose `init` fails is handled as any failure (below); under

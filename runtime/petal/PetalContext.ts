@@ -72,6 +72,18 @@ export interface PetalInitContext<R extends ProxyName = ProxyName, O extends Pro
     options?: { readonly event?: string; readonly timeoutMs?: number },
   ): MqttResponse
 
+  /**
+   * The cancel command of the two-phase pattern: cancels the running job `msg.payload.job_id`
+   * (reason `cancelled by command`, so its operation publishes `CANCELLED`). Answers
+   * `VALIDATION_ERROR` when `job_id` is not a string and `NOT_FOUND` when no such job runs.
+   *
+   * @example
+   * ```ts
+   * mqtt: { cancel_operation: (msg, _state, ctx) => ctx.cancelOperation(msg) }
+   * ```
+   */
+  cancelOperation(msg: MqttCommand): MqttResponse
+
   /** The kernel context, for what the SDK does not wrap. */
   readonly actor: ActorContext
 }

@@ -3,7 +3,7 @@
  * incarnation sees them: callbacks run in its mailbox), `setState`, failure-captured timers, jobs
  * (child actors; the last 100 finished ones are listed), `publish` (the original's phase-2 message
  * on `command/web`, sent when MQTT runs) and `operation` (the two-phase pattern: answer at once,
- * run as a job, publish the result; one at a time per name).
+ * run as a job, publish the result; one at a time per name; `cancelOperation` its cancel command).
  */
 import type { FacadeOwner, ProxyName } from '../../actors/ProxyKind.ts'
 import type { ActorContext, ActorRef, Logger, Message } from '../kernel/index.ts'
@@ -219,5 +219,14 @@ export class PetalIncarnation implements PetalContext<unknown> {
       ),
     )
     return { status: 'success', message: `${name} started`, data: { job_id: job.id } }
+  }
+
+  cancelOperation(msg: MqttCommand): MqttResponse {
+    const id = msg.payload.job_id
+    if (typeof id !== 'string')
+      return { status: 'error', message: 'payload.job_id must be a string', error_code: 'VALIDATION_ERROR' }
+    return this.cancelJob(id, 'cancelled by command')
+      ? { status: 'success', message: `job ${id} cancelled` }
+      : { status: 'error', message: `no running job ${id}`, error_code: 'NOT_FOUND' }
   }
 }

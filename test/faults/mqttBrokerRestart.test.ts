@@ -8,46 +8,29 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { runs } from '../fixtures/petals/alpha.ts'
-import { connectPeer, type MqttPeer } from '../support/peers/mqttPeer.ts'
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts'
-import { startMosquitto } from '../support/servers/mosquitto.ts'
-import type { ServerProcess } from '../support/servers/serverProcess.ts'
-import { until } from '../support/until.ts'
+import { type MqttRuntime, startMqttRuntime } from '../support/mqttRuntime.ts'
 
-const BASE = 'org/org-f/device/Instance-fault-broker'
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'petals')
 
-let broker: ServerProcess
-let rt: TestRuntime
-let peer: MqttPeer
+let mq: MqttRuntime
 
 beforeAll(async () => {
-  broker = await startMosquitto()
-  rt = await startTestRuntime({
-    yaml: `enabled_proxies: [mqtt]\nenabled_petals: [petal-alpha]\npetals:\n  petal-alpha: ${join(fixtures, 'alpha.ts')}\n`,
-    env: {
-      PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-      PETAL_MACHINE_ID: 'fault-broker',
-      PETAL_ORGANIZATION_ID: 'org-f',
-      PETAL_MQTT_OUTBOX_PATH: 'outbox.jsonl',
-    },
+  mq = await startMqttRuntime({
+    machine: 'fault-broker',
+    org: 'org-f',
+    petals: ['petal-alpha'],
+    petalFiles: { 'petal-alpha': join(fixtures, 'alpha.ts') },
   })
-  peer = await connectPeer(broker.port, BASE)
-  await until(async () => (await rt.proxyHealth('mqtt')).status === 'healthy', 5000, 'subscribed')
 })
 
-afterAll(async () => {
-  await peer?.close()
-  await rt?.stop()
-  await broker?.stop()
-})
+afterAll(() => mq?.stop())
 
 it('1000 commands across a broker kill -9 and restart: 1000 responses, each messageId handled once', async () => {
   const ids = Array.from({ length: 1000 }, (_, i) => `kill-${i}`)
   let sent = 0
   const sendSome = async (n: number): Promise<void> => {
     for (const end = Math.min(ids.length, sent + n); sent < end; sent++)
-      peer.send({
+      mq.peer.send({
         messageId: ids[sent]!,
         command: 'petal-alpha/echo',
         payload: { i: sent },
@@ -56,23 +39,25 @@ it('1000 commands across a broker kill -9 and restart: 1000 responses, each mess
     await new Promise((r) => setTimeout(r, 20))
   }
   while (sent < 400) await sendSome(50)
-  await broker.kill9()
+  await mq.broker.kill9()
   // The peer keeps sending while the broker is away (mqtt.js queues them).
   while (sent < 700) await sendSome(50)
   await new Promise((r) => setTimeout(r, 500))
-  await broker.restart()
+  await mq.broker.restart()
   while (sent < ids.length) await sendSome(50)
   let lastResend = Date.now()
-  await peer.waitForResponses(ids, 30_000, () => {
+  await mq.peer.waitForResponses(ids, 30_000, () => {
     if (Date.now() - lastResend > 2000) {
-      peer.resendUnanswered()
+      mq.peer.resendUnanswered()
       lastResend = Date.now()
     }
   })
-  expect(ids.every((id) => peer.responses.get(id)?.[0]?.status === 'success')).toBe(true)
-  expect(ids.map((id) => (peer.responses.get(id)![0]!.data as { i: number }).i)).toEqual(ids.map((_, i) => i))
+  expect(ids.every((id) => mq.peer.responses.get(id)?.[0]?.status === 'success')).toBe(true)
+  expect(ids.map((id) => (mq.peer.responses.get(id)![0]!.data as { i: number }).i)).toEqual(
+    ids.map((_, i) => i),
+  )
   const handled = ids.map((id) => runs.get(id) ?? 0)
   expect(handled.filter((n) => n !== 1)).toEqual([])
-  const mqtt = await rt.proxyHealth('mqtt')
+  const mqtt = await mq.rt.proxyHealth('mqtt')
   expect((mqtt.connection as { reconnect_attempts: number }).reconnect_attempts).toBeGreaterThan(0)
 }, 60_000)

@@ -6,40 +6,18 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { seededRandom } from '../../runtime/kernel/index.ts'
-import { connectPeer, type MqttPeer } from '../support/peers/mqttPeer.ts'
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts'
-import { startMosquitto } from '../support/servers/mosquitto.ts'
-import type { ServerProcess } from '../support/servers/serverProcess.ts'
-import { until } from '../support/until.ts'
+import { type MqttRuntime, startMqttRuntime } from '../support/mqttRuntime.ts'
 
-const BASE = 'org/org-z/device/Instance-fault-fuzz'
 const SEED = Number(process.env.PETAL_FUZZ_SEED ?? 20261204)
 const TOTAL = 10_000
 
-let broker: ServerProcess
-let rt: TestRuntime
-let peer: MqttPeer
+let mq: MqttRuntime
 
 beforeAll(async () => {
-  broker = await startMosquitto()
-  rt = await startTestRuntime({
-    yaml: 'enabled_proxies: [mqtt]\nenabled_petals: [petal-example]\n',
-    env: {
-      PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-      PETAL_MACHINE_ID: 'fault-fuzz',
-      PETAL_ORGANIZATION_ID: 'org-z',
-      PETAL_MQTT_OUTBOX_PATH: 'outbox.jsonl',
-    },
-  })
-  peer = await connectPeer(broker.port, BASE)
-  await until(async () => (await rt.proxyHealth('mqtt')).status === 'healthy', 5000, 'subscribed')
+  mq = await startMqttRuntime({ machine: 'fault-fuzz', org: 'org-z', petals: ['petal-example'] })
 })
 
-afterAll(async () => {
-  await peer?.close()
-  await rt?.stop()
-  await broker?.stop()
-})
+afterAll(() => mq?.stop())
 
 /** One payload, and the messageId that must be answered VALIDATION_ERROR (if any). */
 function generate(r: () => number, i: number): { bytes: Buffer; answerTo: string | undefined } {
@@ -93,21 +71,21 @@ function generate(r: () => number, i: number): { bytes: Buffer; answerTo: string
 it(`10 000 random or malformed payloads: no crash, VALIDATION_ERROR for each readable messageId (seed ${SEED})`, async () => {
   const r = seededRandom(SEED)
   const expected: string[] = []
-  const before = (await rt.proxyHealth('mqtt')).commands as { invalid: number; dropped_unreadable: number }
+  const before = (await mq.rt.proxyHealth('mqtt')).commands as { invalid: number; dropped_unreadable: number }
   // Batches keep mosquitto's per-client queue (1000 messages by default) from overflowing.
   for (let start = 0; start < TOTAL; start += 500) {
     const batch: string[] = []
     for (let i = start; i < Math.min(TOTAL, start + 500); i++) {
       const g = generate(r, i)
       if (g.answerTo !== undefined) batch.push(g.answerTo)
-      peer.client.publish(`${BASE}/command/edge`, g.bytes, { qos: 1 })
+      mq.peer.client.publish(`${mq.base}/command/edge`, g.bytes, { qos: 1 })
     }
     expected.push(...batch)
-    await peer.waitForResponses(batch, 20_000)
+    await mq.peer.waitForResponses(batch, 20_000)
   }
   expect(expected.length).toBeGreaterThan(3000)
   for (const id of expected) {
-    const list = peer.responses.get(id)!
+    const list = mq.peer.responses.get(id)!
     expect(list.length, `${id} answered once`).toBe(1)
     expect(list[0], `seed ${SEED}`).toMatchObject({
       messageId: id,
@@ -115,12 +93,12 @@ it(`10 000 random or malformed payloads: no crash, VALIDATION_ERROR for each rea
       error_code: 'VALIDATION_ERROR',
     })
   }
-  expect(peer.responses.size).toBe(expected.length)
-  const after = (await rt.proxyHealth('mqtt')).commands as { invalid: number; dropped_unreadable: number }
+  expect(mq.peer.responses.size).toBe(expected.length)
+  const after = (await mq.rt.proxyHealth('mqtt')).commands as { invalid: number; dropped_unreadable: number }
   expect(after.invalid - before.invalid).toBe(expected.length)
   expect(after.dropped_unreadable - before.dropped_unreadable).toBe(TOTAL - expected.length)
-  peer.send({ messageId: 'after-fuzz', command: 'petal-example/ping', waitResponse: true })
-  await peer.waitForResponses(['after-fuzz'], 5000)
-  expect(peer.responses.get('after-fuzz')![0]).toMatchObject({ status: 'success', data: { pong: true } })
-  expect(rt.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([])
+  mq.peer.send({ messageId: 'after-fuzz', command: 'petal-example/ping', waitResponse: true })
+  await mq.peer.waitForResponses(['after-fuzz'], 5000)
+  expect(mq.peer.responses.get('after-fuzz')![0]).toMatchObject({ status: 'success', data: { pong: true } })
+  expect(mq.rt.logs.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([])
 }, 90_000)

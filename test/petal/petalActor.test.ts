@@ -385,6 +385,7 @@ describe('two-phase operations', () => {
         status: 'success',
         data: ctx.cancelJob(String(msg.payload.id), 'asked to stop'),
       }),
+      cancel_operation: (msg, _s, ctx) => ctx.cancelOperation(msg),
     },
   })
 
@@ -422,5 +423,33 @@ describe('two-phase operations', () => {
       payload: { success: false, status: 'error', error_code: 'CANCELLED' },
     })
     expect((await mqtt(ref, 'stop', { id: 'work-1' })).data).toBe(false)
+  })
+
+  it('cancelOperation cancels the job named by job_id, and answers a bad or unknown id', async () => {
+    published.length = 0
+    const { ref } = await run(op)
+    await mqtt(ref, 'work', { ms: 200 })
+    expect(await mqtt(ref, 'cancel_operation', { job_id: 7 })).toEqual({
+      status: 'error',
+      message: 'payload.job_id must be a string',
+      error_code: 'VALIDATION_ERROR',
+    })
+    expect(await mqtt(ref, 'cancel_operation', { job_id: 'work-1' })).toEqual({
+      status: 'success',
+      message: 'job work-1 cancelled',
+    })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(published[0]).toMatchObject({
+      event: '/petal-op/work',
+      payload: {
+        success: false,
+        error_code: 'CANCELLED',
+        message: expect.stringContaining('cancelled by command'),
+      },
+    })
+    expect(await mqtt(ref, 'cancel_operation', { job_id: 'work-1' })).toMatchObject({
+      status: 'error',
+      error_code: 'NOT_FOUND',
+    })
   })
 })

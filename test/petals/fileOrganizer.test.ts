@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBucketProxy, type StandaloneBucket } from '../../actors/bucket/createBucketProxy.ts'
 import organizer from '../../petals/petal-file-organizer/index.ts'
+import { s3rverBucket } from '../support/s3rverBucket.ts'
 import { type S3rverServer, startS3rver } from '../support/servers/s3rver.ts'
 import { type PetalUnderTest, startPetal } from './petalHarness.ts'
 
@@ -36,15 +37,7 @@ async function keys(prefix: string): Promise<string[]> {
 beforeAll(async () => {
   s3 = await startS3rver()
   root = mkdtempSync(join(tmpdir(), 'petal-organizer-'))
-  bucket = await createBucketProxy({
-    bucket: s3.bucket,
-    endpoint: s3.endpoint,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    checksums: 'WHEN_REQUIRED',
-    machineId: M,
-    roots: [root],
-    stateDir: join(root, '.uploads'),
-  })
+  bucket = await createBucketProxy(s3rverBucket(s3, root, M))
   petal = await startPetal(organizer, { bucket: bucket.bucket })
 })
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBucketProxy, type StandaloneBucket } from '../../actors/bucket/createBucketProxy.ts'
 import { createLocalDbProxy, type StandaloneLocalDb } from '../../actors/localdb/createLocalDbProxy.ts'
 import flightLog from '../../petals/petal-flight-log/index.ts'
+import { s3rverBucket } from '../support/s3rverBucket.ts'
 import { type S3rverServer, startS3rver } from '../support/servers/s3rver.ts'
 import { type PetalUnderTest, startPetal } from './petalHarness.ts'
 
@@ -33,16 +34,7 @@ function ulog(name: string, size: number, magic = true): string {
 beforeAll(async () => {
   s3 = await startS3rver()
   root = mkdtempSync(join(tmpdir(), 'petal-flightlog-'))
-  bucket = await createBucketProxy({
-    bucket: s3.bucket,
-    endpoint: s3.endpoint,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    checksums: 'WHEN_REQUIRED',
-    machineId: 'drone-F',
-    roots: [root],
-    stateDir: join(root, '.uploads'),
-    partSize: 5 * MB,
-  })
+  bucket = await createBucketProxy({ ...s3rverBucket(s3, root, 'drone-F'), partSize: 5 * MB })
   db = await createLocalDbProxy({ path: join(root, 'petal.db') })
   petal = await startPetal(flightLog, { bucket: bucket.bucket, db: db.db })
 })

@@ -2,12 +2,11 @@
  * A runtime with the redis and mqtt proxies on real servers, and a web-app peer connected: what the
  * petal suites need to send commands and look at Redis. Everything stops with `stop()`.
  */
-import { connectPeer, type MqttPeer } from './peers/mqttPeer.ts'
-import { startTestRuntime, type TestRuntime } from './runtime.ts'
-import { startMosquitto } from './servers/mosquitto.ts'
+import { type MqttRuntime, startMqttRuntime } from './mqttRuntime.ts'
+import type { MqttPeer } from './peers/mqttPeer.ts'
+import type { TestRuntime } from './runtime.ts'
 import { startRedis } from './servers/redis.ts'
 import type { ServerProcess } from './servers/serverProcess.ts'
-import { until } from './until.ts'
 
 /** The running set. */
 export interface MessagingRuntime {
@@ -28,22 +27,26 @@ export async function startMessagingRuntime(
   extraYaml = '',
 ): Promise<MessagingRuntime> {
   const redis = await startRedis()
-  const broker = await startMosquitto()
   const machine = `msg-${process.pid}-${++seq}`
-  const rt = await startTestRuntime({
-    yaml: `enabled_proxies: [redis, mqtt]\nenabled_petals: [${petals.join(', ')}]\n${extraYaml}`,
-    env: {
-      PETAL_REDIS_HOST: '127.0.0.1',
-      PETAL_REDIS_PORT: String(redis.port),
-      PETAL_REDIS_HEALTH_MESSAGE_RATE: '60',
-      PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-      PETAL_MACHINE_ID: machine,
-      PETAL_ORGANIZATION_ID: 'org-m',
-      PETAL_MQTT_OUTBOX_PATH: 'outbox.jsonl',
-    },
-  })
-  const peer = await connectPeer(broker.port, `org/org-m/device/Instance-${machine}`)
-  await until(async () => (await rt.proxyHealth('mqtt')).status === 'healthy', 5000, 'mqtt subscribed')
+  let mq: MqttRuntime
+  try {
+    mq = await startMqttRuntime({
+      machine,
+      org: 'org-m',
+      proxies: ['redis', 'mqtt'],
+      petals,
+      extraYaml,
+      env: {
+        PETAL_REDIS_HOST: '127.0.0.1',
+        PETAL_REDIS_PORT: String(redis.port),
+        PETAL_REDIS_HEALTH_MESSAGE_RATE: '60',
+      },
+    })
+  } catch (e) {
+    await redis.stop()
+    throw e
+  }
+  const { rt, broker, peer } = mq
   let n = 0
   return {
     rt,
@@ -57,9 +60,7 @@ export async function startMessagingRuntime(
       return peer.responses.get(messageId)![0]!
     },
     stop: async () => {
-      await peer.close()
-      await rt.stop()
-      await broker.stop()
+      await mq.stop()
       await redis.stop()
     },
   }

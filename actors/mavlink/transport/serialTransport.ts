@@ -4,7 +4,8 @@
  */
 import { SerialPort } from 'serialport'
 import type { SerialEndpoint } from './endpoint.ts'
-import { reconnectDelay, type Timers, type Transport, type TransportHandlers } from './Transport.ts'
+import { Reconnector } from './Reconnector.ts'
+import type { Timers, Transport, TransportHandlers } from './Transport.ts'
 
 /**
  * Opens a serial endpoint.
@@ -17,52 +18,37 @@ export function serialTransport(
   timers: Timers,
 ): Transport {
   let port: SerialPort | undefined
-  let up = false
-  let closed = false
-  let attempt = 0
-  let cancelRetry: (() => void) | undefined
-  const retry = (): void => {
-    if (!closed) cancelRetry = timers.setTimeout(open, reconnectDelay(attempt++))
-  }
-  const open = (): void => {
-    if (closed) return
+  const link = new Reconnector(handlers, timers)
+  link.start(() => {
     const p = new SerialPort({ path: endpoint.path, baudRate: endpoint.baud, autoOpen: false })
     port = p
     p.on('data', (chunk: Buffer) => handlers.onData(chunk))
     p.on('error', () => {})
     p.on('close', () => {
-      const wasUp = up
-      up = false
       if (port === p) port = undefined
-      if (wasUp) handlers.onDown('serial port closed')
-      retry()
+      link.dropped('serial port closed')
     })
     p.open((err) => {
       if (err) {
         if (port === p) port = undefined
-        retry()
+        link.failed()
         return
       }
-      attempt = 0
-      up = true
-      handlers.onUp()
+      link.opened()
     })
-  }
-  open()
+  })
   return {
     get up() {
-      return up
+      return link.up
     },
     announces: false,
     write(bytes) {
-      if (!up || port === undefined) return false
+      if (!link.up || port === undefined) return false
       port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       return true
     },
     close() {
-      closed = true
-      cancelRetry?.()
-      up = false
+      link.close()
       const p = port
       port = undefined
       if (p === undefined || !p.isOpen) return Promise.resolve()

@@ -5,7 +5,8 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import type { NetEndpoint } from './endpoint.ts'
-import { reconnectDelay, type Timers, type Transport, type TransportHandlers } from './Transport.ts'
+import { Reconnector } from './Reconnector.ts'
+import type { Timers, Transport, TransportHandlers } from './Transport.ts'
 
 /**
  * Opens a TCP endpoint.
@@ -28,45 +29,31 @@ function tcpClient(
   timers: Timers,
 ): Transport {
   let socket: Socket | undefined
-  let up = false
-  let closed = false
-  let attempt = 0
-  let cancelRetry: (() => void) | undefined
-  const open = (): void => {
-    if (closed) return
+  const link = new Reconnector(handlers, timers)
+  link.start(() => {
     const s = connect({ host: endpoint.host, port: endpoint.port })
     socket = s
     s.setNoDelay(true)
-    s.on('connect', () => {
-      attempt = 0
-      up = true
-      handlers.onUp()
-    })
+    s.on('connect', () => link.opened())
     s.on('data', (chunk: Buffer) => handlers.onData(chunk))
     s.on('error', () => {})
     s.on('close', () => {
-      const wasUp = up
-      up = false
       if (socket === s) socket = undefined
-      if (wasUp) handlers.onDown('connection closed')
-      if (!closed) cancelRetry = timers.setTimeout(open, reconnectDelay(attempt++))
+      link.dropped('connection closed')
     })
-  }
-  open()
+  })
   return {
     get up() {
-      return up
+      return link.up
     },
     announces: false,
     write(bytes) {
-      if (!up || socket === undefined) return false
+      if (!link.up || socket === undefined) return false
       socket.write(bytes)
       return true
     },
     close() {
-      closed = true
-      cancelRetry?.()
-      up = false
+      link.close()
       socket?.destroy()
       socket = undefined
       return Promise.resolve()
@@ -81,12 +68,8 @@ function tcpServer(
 ): Transport {
   const clients = new Set<Socket>()
   let server: Server | undefined
-  let up = false
-  let closed = false
-  let attempt = 0
-  let cancelRetry: (() => void) | undefined
-  const open = (): void => {
-    if (closed) return
+  const link = new Reconnector(handlers, timers)
+  link.start(() => {
     const srv = createServer((s) => {
       s.setNoDelay(true)
       clients.add(s)
@@ -96,25 +79,20 @@ function tcpServer(
     })
     server = srv
     srv.on('error', (err) => {
-      up = false
       srv.close()
-      if (!closed) cancelRetry = timers.setTimeout(open, reconnectDelay(attempt++))
+      // A listen failure is reported even though the listener never came up.
+      link.failed()
       handlers.onDown(err.message)
     })
-    srv.listen(endpoint.port, endpoint.host, () => {
-      attempt = 0
-      up = true
-      handlers.onUp()
-    })
-  }
-  open()
+    srv.listen(endpoint.port, endpoint.host, () => link.opened())
+  })
   return {
     get up() {
-      return up
+      return link.up
     },
     announces: false,
     local() {
-      const a = up ? server?.address() : undefined
+      const a = link.up ? server?.address() : undefined
       return a === undefined || a === null || typeof a === 'string'
         ? undefined
         : { host: a.address, port: a.port }
@@ -125,9 +103,7 @@ function tcpServer(
       return true
     },
     close() {
-      closed = true
-      cancelRetry?.()
-      up = false
+      link.close()
       for (const c of clients) c.destroy()
       clients.clear()
       const srv = server

@@ -6,7 +6,8 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import type { NetEndpoint } from './endpoint.ts'
-import { reconnectDelay, type Timers, type Transport, type TransportHandlers } from './Transport.ts'
+import { Reconnector } from './Reconnector.ts'
+import type { Timers, Transport, TransportHandlers } from './Transport.ts'
 
 /**
  * Opens a UDP endpoint.
@@ -19,15 +20,10 @@ export function udpTransport(
   timers: Timers,
 ): Transport {
   let socket: Socket | undefined
-  let up = false
-  let closed = false
-  let attempt = 0
-  let cancelRetry: (() => void) | undefined
   let peer: { address: string; port: number } | undefined =
     endpoint.kind === 'udpout' ? { address: endpoint.host, port: endpoint.port } : undefined
-
-  const open = (): void => {
-    if (closed) return
+  const link = new Reconnector(handlers, timers)
+  link.start(() => {
     const s = createSocket({ type: isIPv6(endpoint.host) ? 'udp6' : 'udp4', reuseAddr: false })
     socket = s
     s.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
@@ -35,42 +31,32 @@ export function udpTransport(
       handlers.onData(msg)
     })
     s.on('error', (err) => {
-      const wasUp = up
-      up = false
       s.close()
       if (socket === s) socket = undefined
-      if (wasUp) handlers.onDown(err.message)
-      if (!closed) cancelRetry = timers.setTimeout(open, reconnectDelay(attempt++))
+      link.dropped(err.message)
     })
-    const listening = (): void => {
-      attempt = 0
-      up = true
-      handlers.onUp()
-    }
+    const listening = (): void => link.opened()
     if (endpoint.kind === 'udpin') s.bind(endpoint.port, endpoint.host, listening)
     else s.bind(0, listening)
-  }
-  open()
+  })
 
   return {
     get up() {
-      return up
+      return link.up
     },
     announces: endpoint.kind === 'udpout',
     local() {
-      if (!up || socket === undefined) return undefined
+      if (!link.up || socket === undefined) return undefined
       const a = socket.address()
       return { host: a.address, port: a.port }
     },
     write(bytes) {
-      if (!up || socket === undefined || peer === undefined) return false
+      if (!link.up || socket === undefined || peer === undefined) return false
       socket.send(bytes, peer.port, peer.address)
       return true
     },
     close() {
-      closed = true
-      cancelRetry?.()
-      up = false
+      link.close()
       const s = socket
       socket = undefined
       if (s === undefined) return Promise.resolve()

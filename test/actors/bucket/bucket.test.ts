@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBucketProxy, type StandaloneBucket } from '../../../actors/bucket/createBucketProxy.ts'
 import type { UploadProgress } from '../../../actors/bucket/resumableUpload.ts'
 import { type FaultProxy, startFaultProxy } from '../../support/faultProxy.ts'
+import { s3rverBucket } from '../../support/s3rverBucket.ts'
 import { type S3rverServer, startS3rver } from '../../support/servers/s3rver.ts'
 
 const MB = 1024 * 1024
@@ -45,13 +46,8 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 async function proxy(options: { retries?: number; viaFault?: boolean } = {}): Promise<StandaloneBucket> {
   return createBucketProxy({
-    bucket: s3.bucket,
+    ...s3rverBucket(s3, root, MACHINE),
     endpoint: `http://127.0.0.1:${options.viaFault === false ? s3.port : fault.port}`,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    checksums: 'WHEN_REQUIRED',
-    machineId: MACHINE,
-    roots: [root],
-    stateDir: join(root, '.uploads'),
     partSize: 5 * MB,
     concurrency: 4,
     retries: options.retries ?? 6,

@@ -10,7 +10,6 @@ import { FrameEncoder } from '../../../actors/mavlink/codec/FrameEncoder.ts'
 import { FrameParser } from '../../../actors/mavlink/codec/FrameParser.ts'
 import { readTlog } from '../../../actors/mavlink/codec/tlog.ts'
 import {
-  commandLongPayload,
   MSG,
   paramSetPayload,
   paramValuePayload,
@@ -18,6 +17,7 @@ import {
   readParamValue,
 } from '../../../actors/mavlink/codec/wireMessages.ts'
 import { vtolParams, vtolTlogPath } from '../../../actors/mavlink/sim/paramTable.ts'
+import { rebootCommand } from './rebootCommand.ts'
 
 /** An independent, bit-by-bit X.25 CRC (not the table the codec uses). */
 function crcBitwise(bytes: number[], extra: number): number {
@@ -102,16 +102,7 @@ describe('hand-computed frames', () => {
   it('COMMAND_LONG reboot (246, param1 = 1) matches, truncated to 32 bytes of payload', () => {
     const enc = new FrameEncoder({ sysid: 2, compid: 140 })
     enc.seq = 7
-    const frame = enc.frame(
-      MSG.COMMAND_LONG,
-      commandLongPayload({
-        targetSystem: 1,
-        targetComponent: 1,
-        command: 246,
-        confirmation: 0,
-        params: [1, 0, 0, 0, 0, 0, 0],
-      }),
-    )
+    const frame = enc.frame(MSG.COMMAND_LONG, rebootCommand(1))
     const payload = [0x00, 0x00, 0x80, 0x3f, ...new Array(24).fill(0), 246, 0, 1, 1]
     const header = [0xfd, 32, 0, 0, 7, 2, 140, 76, 0, 0]
     const crc = crcBitwise([...header.slice(1), ...payload], 152)

@@ -7,7 +7,6 @@ import type { Frame } from '../../../actors/mavlink/codec/Frame.ts'
 import { FrameEncoder } from '../../../actors/mavlink/codec/FrameEncoder.ts'
 import { FrameParser } from '../../../actors/mavlink/codec/FrameParser.ts'
 import {
-  commandLongPayload,
   MSG,
   paramRequestListPayload,
   paramRequestReadPayload,
@@ -20,6 +19,7 @@ import {
 import { SimVehicle, type SimVehicleOptions } from '../../../actors/mavlink/sim/SimVehicle.ts'
 import { floatToBits } from '../../../machines/paramValue.ts'
 import { VirtualClock } from '../../../runtime/kernel/index.ts'
+import { rebootCommand } from './rebootCommand.ts'
 
 function vehicle(options: Omit<SimVehicleOptions, 'clock'> = {}) {
   const clock = new VirtualClock()
@@ -126,16 +126,7 @@ describe('simulated ArduPilot', () => {
   it('reboots: ACK ACCEPTED, silence, then heartbeats again with sequence numbers from 0; FAILED while armed', () => {
     const s = vehicle({ rebootSilenceMs: 2_000 })
     s.clock.advance(3_500)
-    s.send(
-      MSG.COMMAND_LONG,
-      commandLongPayload({
-        targetSystem: 1,
-        targetComponent: 1,
-        command: 246,
-        confirmation: 0,
-        params: [1, 0, 0, 0, 0, 0, 0],
-      }),
-    )
+    s.send(MSG.COMMAND_LONG, rebootCommand(1))
     expect(readCommandAck(s.of(MSG.COMMAND_ACK)[0]!.f)).toMatchObject({
       command: 246,
       result: 0,
@@ -150,26 +141,8 @@ describe('simulated ArduPilot', () => {
     expect(back.f.seq).toBe(0)
     expect(s.v.reboots).toBe(1)
     const armed = vehicle({ armed: true })
-    armed.send(
-      MSG.COMMAND_LONG,
-      commandLongPayload({
-        targetSystem: 1,
-        targetComponent: 1,
-        command: 246,
-        confirmation: 0,
-        params: [1, 0, 0, 0, 0, 0, 0],
-      }),
-    )
-    armed.send(
-      MSG.COMMAND_LONG,
-      commandLongPayload({
-        targetSystem: 1,
-        targetComponent: 1,
-        command: 246,
-        confirmation: 0,
-        params: [2, 0, 0, 0, 0, 0, 0],
-      }),
-    )
+    armed.send(MSG.COMMAND_LONG, rebootCommand(1))
+    armed.send(MSG.COMMAND_LONG, rebootCommand(2))
     expect(armed.of(MSG.COMMAND_ACK).map((o) => readCommandAck(o.f).result)).toEqual([4, 3])
   })
 })

@@ -6,60 +6,37 @@
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type MqttRuntime, startMqttRuntime } from '../../support/mqttRuntime.ts'
 import { mosquittoPub, mosquittoSub } from '../../support/peers/mosquittoCli.ts'
-import { connectPeer, type MqttPeer } from '../../support/peers/mqttPeer.ts'
-import { startTestRuntime, type TestRuntime } from '../../support/runtime.ts'
-import { startMosquitto } from '../../support/servers/mosquitto.ts'
-import type { ServerProcess } from '../../support/servers/serverProcess.ts'
 import { until } from '../../support/until.ts'
 
 const MACHINE = 'router-test'
-const BASE = `org/org-r/device/Instance-${MACHINE}`
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'petals')
 
 describe('mqtt command routing', () => {
-  let broker: ServerProcess
-  let rt: TestRuntime
-  let peer: MqttPeer
+  let mq: MqttRuntime
   let seq = 0
   const ask = async (command: string, payload: Record<string, unknown> = {}, waitResponse = true) => {
     const messageId = `r-${++seq}`
-    peer.send({ messageId, command, payload, waitResponse })
-    if (waitResponse) await peer.waitForResponses([messageId], 5000)
-    return { messageId, response: peer.responses.get(messageId)?.[0] }
+    mq.peer.send({ messageId, command, payload, waitResponse })
+    if (waitResponse) await mq.peer.waitForResponses([messageId], 5000)
+    return { messageId, response: mq.peer.responses.get(messageId)?.[0] }
   }
 
   beforeAll(async () => {
-    broker = await startMosquitto()
-    rt = await startTestRuntime({
-      yaml: [
-        'enabled_proxies: [mqtt]',
-        'enabled_petals: [petal-alpha, petal-beta]',
-        'petals:',
-        `  petal-alpha: ${join(fixtures, 'alpha.ts')}`,
-        `  petal-beta: ${join(fixtures, 'beta.ts')}`,
-        '',
-      ].join('\n'),
-      env: {
-        PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-        PETAL_MACHINE_ID: MACHINE,
-        PETAL_ORGANIZATION_ID: 'org-r',
-        PETAL_MQTT_OUTBOX_PATH: 'outbox.jsonl',
-      },
+    mq = await startMqttRuntime({
+      machine: MACHINE,
+      org: 'org-r',
+      petals: ['petal-alpha', 'petal-beta'],
+      petalFiles: { 'petal-alpha': join(fixtures, 'alpha.ts'), 'petal-beta': join(fixtures, 'beta.ts') },
     })
-    peer = await connectPeer(broker.port, BASE)
-    await until(async () => (await rt.proxyHealth('mqtt')).status === 'healthy', 5000, 'the proxy subscribed')
   })
-  afterAll(async () => {
-    await peer?.close()
-    await rt?.stop()
-    await broker?.stop()
-  })
+  afterAll(() => mq?.stop())
 
   it('mosquitto_pub → petal handler → response read by mosquitto_sub', async () => {
-    const sub = await mosquittoSub(broker.port, `${BASE}/response`)
+    const sub = await mosquittoSub(mq.broker.port, `${mq.base}/response`)
     try {
-      await mosquittoPub(broker.port, `${BASE}/command/edge`, [
+      await mosquittoPub(mq.broker.port, `${mq.base}/command/edge`, [
         JSON.stringify({
           messageId: 'cli-1',
           command: 'petal-alpha/echo',
@@ -109,7 +86,7 @@ describe('mqtt command routing', () => {
   it('without waitResponse the handler runs and nothing is published', async () => {
     const quiet = await ask('petal-alpha/echo', { quiet: true }, false)
     await ask('petal-alpha/echo', { loud: true })
-    expect(peer.responses.has(quiet.messageId)).toBe(false)
+    expect(mq.peer.responses.has(quiet.messageId)).toBe(false)
   })
 
   it('commands to one petal run in arrival order; another petal is not held up by it', async () => {
@@ -117,16 +94,21 @@ describe('mqtt command routing', () => {
     for (let i = 0; i < 50; i++) {
       const messageId = `ord-${i}`
       ids.push(messageId)
-      peer.send({ messageId, command: 'petal-alpha/order', payload: { i }, waitResponse: true })
+      mq.peer.send({ messageId, command: 'petal-alpha/order', payload: { i }, waitResponse: true })
     }
-    await peer.waitForResponses(ids, 5000)
+    await mq.peer.waitForResponses(ids, 5000)
     const order = (await ask('petal-alpha/get_order')).response!.data as { order: number[] }
     expect(order.order).toEqual(Array.from({ length: 50 }, (_, i) => i))
 
-    peer.send({ messageId: 'slow-a', command: 'petal-alpha/wait', payload: { ms: 400 }, waitResponse: true })
-    peer.send({ messageId: 'fast-b', command: 'petal-beta/fast', waitResponse: true })
-    await peer.waitForResponses(['slow-a', 'fast-b'], 5000)
-    const arrival = [...peer.responses.keys()]
+    mq.peer.send({
+      messageId: 'slow-a',
+      command: 'petal-alpha/wait',
+      payload: { ms: 400 },
+      waitResponse: true,
+    })
+    mq.peer.send({ messageId: 'fast-b', command: 'petal-beta/fast', waitResponse: true })
+    await mq.peer.waitForResponses(['slow-a', 'fast-b'], 5000)
+    const arrival = [...mq.peer.responses.keys()]
     expect(arrival.indexOf('fast-b')).toBeLessThan(arrival.indexOf('slow-a'))
   })
 
@@ -134,11 +116,11 @@ describe('mqtt command routing', () => {
     const r = (await ask('petal-alpha/count_job', { to: 3 })).response!
     const jobId = (r.data as { job_id: string }).job_id
     await until(
-      () => peer.web.some((m) => m.command === '/petal-alpha/count/succeeded'),
+      () => mq.peer.web.some((m) => m.command === '/petal-alpha/count/succeeded'),
       5000,
       'job succeeded event',
     )
-    const events = peer.web.filter((m) => (m.payload as { job_id?: string })?.job_id === jobId)
+    const events = mq.peer.web.filter((m) => (m.payload as { job_id?: string })?.job_id === jobId)
     expect(events.map((m) => m.command)).toEqual(
       expect.arrayContaining(['/petal-alpha/count/started', '/petal-alpha/count/succeeded']),
     )

@@ -11,49 +11,25 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../runtime/config/loadConfig.ts'
 import { loadPetals } from '../../../runtime/petal/loadPetals.ts'
-import { connectPeer, type MqttPeer } from '../../support/peers/mqttPeer.ts'
-import { startTestRuntime, type TestRuntime } from '../../support/runtime.ts'
-import { startMosquitto } from '../../support/servers/mosquitto.ts'
-import type { ServerProcess } from '../../support/servers/serverProcess.ts'
-import { until } from '../../support/until.ts'
+import { type MqttRuntime, startMqttRuntime } from '../../support/mqttRuntime.ts'
 
-const BASE = 'org/org-w/device/Instance-workers'
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'petals')
 
 describe('cpuHeavy handlers', () => {
-  let broker: ServerProcess
-  let rt: TestRuntime
-  let peer: MqttPeer
+  let mq: MqttRuntime
 
   beforeAll(async () => {
-    broker = await startMosquitto()
-    rt = await startTestRuntime({
-      yaml: [
-        'enabled_proxies: [mqtt]',
-        'enabled_petals: [petal-heavy, petal-beta]',
-        'petals:',
-        `  petal-heavy: ${join(fixtures, 'heavy.ts')}`,
-        `  petal-beta: ${join(fixtures, 'beta.ts')}`,
-        '',
-      ].join('\n'),
-      env: {
-        PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-        PETAL_MACHINE_ID: 'workers',
-        PETAL_ORGANIZATION_ID: 'org-w',
-        PETAL_MQTT_OUTBOX_PATH: 'outbox.jsonl',
-      },
+    mq = await startMqttRuntime({
+      machine: 'workers',
+      org: 'org-w',
+      petals: ['petal-heavy', 'petal-beta'],
+      petalFiles: { 'petal-heavy': join(fixtures, 'heavy.ts'), 'petal-beta': join(fixtures, 'beta.ts') },
     })
-    peer = await connectPeer(broker.port, BASE)
-    await until(async () => (await rt.proxyHealth('mqtt')).status === 'healthy', 5000, 'subscribed')
   })
-  afterAll(async () => {
-    await peer?.close()
-    await rt?.stop()
-    await broker?.stop()
-  })
+  afterAll(() => mq?.stop())
 
   it('a 1.5 s crunch runs on a worker thread while other commands are answered meanwhile', async () => {
-    peer.send({
+    mq.peer.send({
       messageId: 'crunch-1',
       command: 'petal-heavy/crunch',
       payload: { ms: 1500 },
@@ -64,33 +40,39 @@ describe('cpuHeavy handlers', () => {
       await new Promise((r) => setTimeout(r, 100))
       const id = `fast-${i}`
       fast.push(id)
-      peer.send({ messageId: id, command: 'petal-beta/fast', waitResponse: true })
+      mq.peer.send({ messageId: id, command: 'petal-beta/fast', waitResponse: true })
     }
-    await peer.waitForResponses(['crunch-1', ...fast], 10_000)
-    const order = [...peer.responses.keys()]
+    await mq.peer.waitForResponses(['crunch-1', ...fast], 10_000)
+    const order = [...mq.peer.responses.keys()]
     // Every quick answer came back before the crunch finished: the loop was never held.
     for (const id of fast) expect(order.indexOf(id)).toBeLessThan(order.indexOf('crunch-1'))
-    const r = peer.responses.get('crunch-1')![0]!
+    const r = mq.peer.responses.get('crunch-1')![0]!
     expect(r).toMatchObject({ status: 'success', data: { petal: 'petal-heavy' } })
     expect((r.data as { threadId: number }).threadId).toBeGreaterThan(0)
   })
 
   it('a worker that throws answers HANDLER_ERROR; one past its limit answers TIMEOUT_ERROR', async () => {
-    peer.send({ messageId: 'w-fail', command: 'petal-heavy/fail', waitResponse: true })
-    peer.send({ messageId: 'w-spin', command: 'petal-heavy/spin', waitResponse: true })
-    await peer.waitForResponses(['w-fail', 'w-spin'], 10_000)
-    expect(peer.responses.get('w-fail')![0]).toMatchObject({ status: 'error', error_code: 'HANDLER_ERROR' })
-    expect(String(peer.responses.get('w-fail')![0]!.message)).toMatch(/worker says no/)
-    expect(peer.responses.get('w-spin')![0]).toMatchObject({ status: 'error', error_code: 'TIMEOUT_ERROR' })
+    mq.peer.send({ messageId: 'w-fail', command: 'petal-heavy/fail', waitResponse: true })
+    mq.peer.send({ messageId: 'w-spin', command: 'petal-heavy/spin', waitResponse: true })
+    await mq.peer.waitForResponses(['w-fail', 'w-spin'], 10_000)
+    expect(mq.peer.responses.get('w-fail')![0]).toMatchObject({
+      status: 'error',
+      error_code: 'HANDLER_ERROR',
+    })
+    expect(String(mq.peer.responses.get('w-fail')![0]!.message)).toMatch(/worker says no/)
+    expect(mq.peer.responses.get('w-spin')![0]).toMatchObject({
+      status: 'error',
+      error_code: 'TIMEOUT_ERROR',
+    })
     // The spinning thread was ended: a new crunch still gets a thread and answers.
-    peer.send({
+    mq.peer.send({
       messageId: 'crunch-2',
       command: 'petal-heavy/crunch',
       payload: { ms: 10 },
       waitResponse: true,
     })
-    await peer.waitForResponses(['crunch-2'], 10_000)
-    expect(peer.responses.get('crunch-2')![0]).toMatchObject({ status: 'success' })
+    await mq.peer.waitForResponses(['crunch-2'], 10_000)
+    expect(mq.peer.responses.get('crunch-2')![0]).toMatchObject({ status: 'success' })
   })
 })
 
