@@ -285,7 +285,28 @@ describe('restartPolicy', () => {
       broken(() => ({ supervision: crashLoop([50_000, 51_000, 52_000, 57_000, 58_000]) })),
     )
     expect(r.ok).toBe(true)
-    expect(r.figure).toBe('5 restarts seen on 1 paths, max delay 100 ms, none marked failed')
+    expect(r.figure).toBe('0 crashes, 5 restarts seen on 1 paths, max delay 100 ms, none marked failed')
+  })
+
+  it('fails an actor marked failed (gave-up) before it failed more than its intensity', () => {
+    const failed = (at: number) => ({ at, incarnation: 1, path: '/petals/chaos', kind: 'failed' })
+    const early = checkRestartPolicy(
+      broken(() => ({
+        supervision: [failed(50_000), failed(50_500), { ...failed(50_600), kind: 'gave-up' }],
+      })),
+    )
+    expect(early.ok).toBe(false)
+    expect(early.violations[0]).toContain('marked failed at t=50.6s after 2 failures within 5000 ms')
+    const due = checkRestartPolicy(
+      broken(() => ({
+        supervision: [
+          ...[50_000, 50_200, 50_400, 50_600].map(failed),
+          { ...failed(50_700), kind: 'gave-up' },
+        ],
+      })),
+    )
+    expect(due.ok).toBe(true)
+    expect(due.figure).toBe('4 crashes, 0 restarts seen on 0 paths, max delay 0 ms, marked failed: /petals/chaos')
   })
 
   it('uses the longest matching prefix: a delay past that policy cap fails', () => {

@@ -3,8 +3,10 @@
  * `pathPrefix` matching the path). Per process incarnation and path: the announced delay lies in
  * `[0, backoff.maxMs]`; the next `started` comes no earlier than the restart plus its delay (less
  * `timingToleranceMs`, default 5); and at most `intensity` restarts fall within any `periodMs` (the
- * supervisor's window, ends included): one more should have marked the actor failed instead. A
- * restart without a matching policy, or without `delayMs`, is checked only for what it carries.
+ * supervisor's window, ends included): one more should have marked the actor failed instead; an
+ * actor marked failed (`gave-up`) must have failed more than `intensity` times within `periodMs`
+ * (else it gave up too early). `failed` events are crashes, counted in the figure. A restart
+ * without a matching policy, or without `delayMs`, is checked only for what it carries.
  */
 import type { History, RestartPolicy, SupervisionRecord } from '../history.ts'
 import { type CheckBounds, type InvariantResult, resolveBounds, ViolationLog } from './invariant.ts'
@@ -24,13 +26,27 @@ export function checkRestartPolicy(history: History, bounds?: CheckBounds): Inva
   let restarts = 0
   let maxDelay = 0
   let unpoliced = 0
-  const failed = new Set<string>()
+  let crashes = 0
+  const gaveUp = new Set<string>()
   for (const [path, events] of eventsByPath(history.supervision)) {
     const policy = policyFor(history.policies, path)
     const times: number[] = []
     let overBefore = false
+    const failures: number[] = []
     events.forEach((e, i) => {
-      if (e.kind === 'failed') failed.add(path)
+      if (e.kind === 'failed') {
+        crashes++
+        failures.push(e.at)
+      }
+      if (e.kind === 'gave-up') {
+        gaveUp.add(path)
+        const recent = failures.filter((t) => e.at - t <= (policy?.periodMs ?? 0) + slack).length
+        if (policy !== undefined && recent <= policy.intensity)
+          log.add(
+            `${path} (incarnation ${e.incarnation}) marked failed at t=${seconds(e.at)} after ${recent} failures within ${policy.periodMs} ms (intensity ${policy.intensity}): too early`,
+            e.at,
+          )
+      }
       if (e.kind !== 'restart') return
       restarts++
       if (policy === undefined) unpoliced++
@@ -58,9 +74,9 @@ export function checkRestartPolicy(history: History, bounds?: CheckBounds): Inva
     })
   }
   const paths = new Set(history.supervision.filter((e) => e.kind === 'restart').map((e) => e.path)).size
-  const marked = failed.size > 0 ? `marked failed: ${[...failed].join(', ')}` : 'none marked failed'
+  const marked = gaveUp.size > 0 ? `marked failed: ${[...gaveUp].join(', ')}` : 'none marked failed'
   const figure =
-    `${restarts} restarts seen on ${paths} paths, max delay ${maxDelay} ms, ${marked}` +
+    `${crashes} crashes, ${restarts} restarts seen on ${paths} paths, max delay ${Math.round(maxDelay)} ms, ${marked}` +
     (unpoliced > 0 ? `, ${unpoliced} restarts without a policy` : '')
   return log.result('restartPolicy', figure)
 }
