@@ -306,7 +306,9 @@ describe('restartPolicy', () => {
       })),
     )
     expect(due.ok).toBe(true)
-    expect(due.figure).toBe('4 crashes, 0 restarts seen on 0 paths, max delay 0 ms, marked failed: /petals/chaos')
+    expect(due.figure).toBe(
+      '4 crashes, 0 restarts seen on 0 paths, max delay 0 ms, marked failed: /petals/chaos',
+    )
   })
 
   it('uses the longest matching prefix: a delay past that policy cap fails', () => {
