@@ -209,7 +209,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     })
     stops.push(() => runtime.stop())
     log('starting the runtime')
-    await runtime.start()
+    await runtime.start().catch((e: unknown) => {
+      log(`the runtime did not become ready (${(e as Error).message.split('\n')[0]}); trying again`)
+      return runtime.whenReady()
+    })
     const observer = new Observer(runtime, now)
     observer.start()
     const load = new LoadGenerator({
@@ -303,7 +306,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
       history: {
         seed: o.seed,
         durationMs: o.durationMs,
-        schedule,
+        loadStartAt: loadStart,
+        schedule: schedule.map((e) => ({ ...e, at: e.at + loadStart })),
         commands,
         writes: load.writes,
         dbChecks,

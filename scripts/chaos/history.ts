@@ -143,7 +143,11 @@ export interface ResourceSample {
 /** Everything one run observed. */
 export interface History {
   readonly seed: number
+  /** Length of the load phase. */
   readonly durationMs: number
+  /** When the load phase started (servers and the first runtime start come before it). */
+  readonly loadStartAt: number
+  /** The faults injected, their `at` on the history's time base (load-relative time + `loadStartAt`). */
   readonly schedule: readonly FaultEvent[]
   readonly commands: readonly CommandRecord[]
   readonly writes: readonly WriteRecord[]

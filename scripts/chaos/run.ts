@@ -75,7 +75,8 @@ async function main(): Promise<number> {
   if (failed.length > 0 && o.shrink && run.history.schedule.length > 0) {
     const names = new Set(failed.map((r) => r.name))
     const stillFails = async (subset: readonly FaultEvent[]): Promise<boolean> => {
-      const end = Math.max(20_000, ...subset.map((e) => e.at + e.durationMs + 5000))
+      const start = run.history.loadStartAt
+      const end = Math.max(20_000, ...subset.map((e) => e.at - start + e.durationMs + 5000))
       log(`shrink: trying ${subset.length} faults (${subset.map((e) => `#${e.id}`).join(' ')})`)
       const trial = await runChaos({ ...base, durationMs: end, only: new Set(subset.map((e) => e.id)) })
       return checkAll(trial.history).some((r) => !r.ok && names.has(r.name))

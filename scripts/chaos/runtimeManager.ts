@@ -61,6 +61,8 @@ export class RuntimeManager {
     const proc = startRuntimeProcess(['start', ...this.o.args, '--http-port', '0'], {
       cwd: this.o.cwd,
       env: { ...this.o.env },
+      // Generous: a loaded 2-core machine has been seen to take 15 s (the recovery checker bounds it).
+      readyTimeoutMs: 60_000,
     })
     this.proc = proc
     const record: { incarnation: number; startedAt: number; readyAt?: number } = { incarnation, startedAt }
@@ -68,6 +70,15 @@ export class RuntimeManager {
     void proc.exited.then(({ code, signal }) => this.onExit(proc, incarnation, code, signal))
     const url = await proc.ready.catch((e: unknown) => {
       this.tail = `${proc.lines.map((l) => JSON.stringify(l)).join('\n')}\n${proc.stderr()}`.slice(-4000)
+      // Never ready: an init system would kill it and try again (the start stays without readyAt,
+      // which the recovery checker reports).
+      if (proc.child.exitCode === null && proc.child.signalCode === null && !this.stopping) {
+        this.killedByHarness = true
+        proc.child.kill('SIGKILL')
+        setTimeout(() => {
+          if (!this.stopping) void this.start().catch(() => {})
+        }, 1000)
+      }
       throw e
     })
     if (this.proc !== proc) return

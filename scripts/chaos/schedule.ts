@@ -1,7 +1,8 @@
 /**
  * The fault schedule of a chaos run, drawn from its seed: every fault kind once in a shuffled
  * order (so even a short run exercises them all), then more faults at random until the end of the
- * load phase, about one every `meanGapMs`. Faults overlap on purpose (a lossy link while Redis is
+ * load phase, about one every `meanGapMs` (runtime kills at most one per 150 s, so each runtime
+ * incarnation lives long enough to judge its memory). Faults overlap on purpose (a lossy link while Redis is
  * down); two outages of the same server never do, nor two runtime kills. The same seed and duration
  * always give the same schedule; `only` keeps a subset by id (replaying a shrunk schedule).
  */
@@ -17,6 +18,9 @@ const KINDS: readonly FaultKind[] = [
   'petal-crash-loop',
   'runtime-kill',
 ]
+
+/** At most one runtime kill per this much of the load phase (at least one per run). */
+const RUNTIME_KILL_EVERY_MS = 150_000
 
 /** How long each kind lasts, ms: [min, max). */
 const DURATION: Readonly<Record<FaultKind, readonly [number, number]>> = {
@@ -57,7 +61,17 @@ export function makeSchedule(o: ScheduleOptions): FaultEvent[] {
     const j = Math.floor(random() * (i + 1))
     ;[wanted[i], wanted[j]] = [wanted[j]!, wanted[i]!]
   }
-  while (wanted.length < count) wanted.push(kinds[Math.floor(random() * kinds.length)]!)
+  // Runtime kills stay rare (one per RUNTIME_KILL_EVERY_MS), so incarnations live long enough to
+  // judge their memory and handles; the other kinds fill the rest at random.
+  const others = kinds.filter((k) => k !== 'runtime-kill')
+  let kills = wanted.includes('runtime-kill') ? 1 : 0
+  const maxKills = Math.max(kills, Math.floor(span / RUNTIME_KILL_EVERY_MS))
+  while (wanted.length < count) {
+    const pick =
+      kills < maxKills && random() < maxKills / count ? 'runtime-kill' : others[Math.floor(random() * others.length)]!
+    if (pick === 'runtime-kill') kills++
+    wanted.push(pick)
+  }
   const busyUntil = new Map<FaultKind, number>()
   const out: Omit<FaultEvent, 'id'>[] = []
   wanted.forEach((kind, i) => {

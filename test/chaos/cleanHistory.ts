@@ -28,6 +28,7 @@ export function cleanHistory(): History {
   return {
     seed: 42,
     durationMs: 120_000,
+    loadStartAt: 0,
     schedule: [
       { id: 0, at: 10_000, kind: 'redis-kill', durationMs: 2000 },
       { id: 1, at: 30_000, kind: 'runtime-kill', durationMs: 1000 },

@@ -28,7 +28,7 @@ export interface RuntimeProcess {
 
 export function startRuntimeProcess(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; fromSource?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string>; fromSource?: boolean; readyTimeoutMs?: number } = {},
 ): RuntimeProcess {
   // From source (through tsx) when the test's petals are TypeScript; else the built CLI.
   const entry = options.fromSource ? ['--import', TSX, join(ROOT, 'runtime', 'cli', 'main.ts')] : [CLI]
@@ -100,7 +100,7 @@ export function startRuntimeProcess(
       })
     })
   }
-  const ready = waitFor((l) => l.event === 'ready').then((l) => String(l.http))
+  const ready = waitFor((l) => l.event === 'ready', options.readyTimeoutMs).then((l) => String(l.http))
   ready.catch(() => {})
   return { child, lines, stderr: () => err, ready, exited, waitFor }
 }
