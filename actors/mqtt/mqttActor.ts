@@ -1,7 +1,10 @@
 /**
  * The mqtt proxy actor. It keeps the broker connection (see `mqttConnection.ts`), the device
  * identity (the organisation id, watched in the thing-parameters file so an id that appears later
- * subscribes without a restart), the subscription to `command/edge`, and the outbox. Inbound
+ * subscribes without a restart), the subscription to `command/edge`, and the outbox. Commands on
+ * the current identity's `command/edge` are taken from the moment the connection is up, before
+ * the SUBACK: a persistent session delivers what the broker queued for us right after CONNACK,
+ * and mqtt.js acknowledges it, so dropping it would lose it. Inbound
  * commands are validated (`envelope.ts`), deduplicated (`Dedup.ts`) and handed to every registered
  * listener, in arrival order; an invalid one with a readable `messageId` is answered
  * `VALIDATION_ERROR` here. Publishes are stamped with `deviceId` (on a copy), and QoS 1 ones go
@@ -40,8 +43,10 @@ interface MqttState {
   readonly broker: EmbeddedBroker | undefined
   org: OrganizationInfo
   orgStamp: string
-  /** The `command/edge` topic the broker confirmed. */
+  /** The `command/edge` topic the broker confirmed (health only: routing uses `edge`). */
   subscribed: string | undefined
+  /** The `command/edge` topic of the current identity: commands on it are routed. */
+  edge: string | undefined
   readonly unsent: Map<number, OutboxEntry>
   /** Entries handed to mqtt.js, with when. */
   readonly inFlight: Map<number, number>
@@ -106,6 +111,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         org,
         orgStamp: fileStamp(o.thingParametersPath),
         subscribed: undefined,
+        edge: undefined,
         unsent: new Map(outbox.pending().map((e) => [e.id, e])),
         inFlight: new Map(),
         dedup: new Dedup(),
@@ -120,6 +126,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
           { proxy: 'mqtt' },
           `mqtt: organization id '${o.organizationFallback}' until ${o.thingParametersPath} gives one`,
         )
+      s.edge = edgeTopic(s)
       if (o.organizationId === undefined) ctx.setInterval(() => watchOrg(ctx, s), o.organizationPollMs)
       ctx.setInterval(() => requeueStuck(ctx, s), STUCK_CHECK_MS)
       return s
@@ -160,6 +167,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     const before = orgId(s)
     s.org = readOrganization(o.thingParametersPath)
     if (orgId(s) === before) return
+    s.edge = edgeTopic(s)
     ctx.log.info(
       { proxy: 'mqtt', organization_id: orgId(s) ?? null },
       `mqtt: organization id is now ${orgId(s) ?? 'unknown'}`,
@@ -168,10 +176,14 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     pump(s)
   }
 
+  function edgeTopic(s: MqttState): string | undefined {
+    const b = base(s)
+    return b === undefined ? undefined : `${b}/${o.topics.commandEdge}`
+  }
+
   /** Subscribes `command/edge` under the current base (and drops the old one). */
   function subscribe(ctx: ActorContext<MqttMsg>, s: MqttState): void {
-    const b = base(s)
-    const wanted = b === undefined ? undefined : `${b}/${o.topics.commandEdge}`
+    const wanted = s.edge
     if (!s.conn.connected() || wanted === s.subscribed) return
     const client = s.conn.client()
     const old = s.subscribed
@@ -186,12 +198,14 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         )
         return
       }
-      if (base(s) !== undefined && `${base(s)}/${o.topics.commandEdge}` === wanted) s.subscribed = wanted
+      if (s.edge === wanted) s.subscribed = wanted
     })
   }
 
   function inbound(s: MqttState, topic: string, bytes: Buffer): void {
-    if (topic !== s.subscribed) return
+    // Not `s.subscribed`: with a persistent session the broker delivers the commands it queued
+    // for us right after CONNACK, before the SUBACK of our new SUBSCRIBE (and acknowledges them).
+    if (topic !== s.edge) return
     counters.received++
     const parsed = parseCommand(bytes)
     if (parsed.kind === 'unreadable') {
