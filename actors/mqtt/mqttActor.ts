@@ -1,17 +1,21 @@
 /**
  * The mqtt proxy actor. It keeps the broker connection (see `mqttConnection.ts`), the device
  * identity (the organisation id, watched in the thing-parameters file so an id that appears later
- * subscribes without a restart), the subscription to `command/edge`, and the outbox. Inbound
- * commands are validated (`envelope.ts`), deduplicated (`Dedup.ts`) and handed to every registered
- * listener, in arrival order; an invalid one with a readable `messageId` is answered
- * `VALIDATION_ERROR` here. Publishes are stamped with `deviceId` (on a copy), and QoS 1 ones go
- * through the outbox: durable first, then sent, then marked done on PUBACK. The listener registry
- * outlives an incarnation, so a restarted proxy keeps its handlers; commands arriving before any
- * listener registered (start-up) are held, up to 1000, and given to the first one.
+ * subscribes without a restart), the subscription to `command/edge`, and the outbox. Commands on
+ * the current identity's `command/edge` are taken from the moment the connection is up, not from
+ * the SUBACK: a persistent session delivers what the broker queued for us right after CONNACK
+ * (and mqtt.js acknowledges it), so dropping it would lose it. Inbound commands are validated
+ * (`envelope.ts`), deduplicated (`Dedup.ts`; each answer is journaled with its response in the
+ * outbox, so the window survives `kill -9`) and handed to every registered listener, in arrival
+ * order; an invalid one with a readable `messageId` is answered `VALIDATION_ERROR` here.
+ * Publishes are stamped with `deviceId` (on a copy), and QoS 1 ones go through the outbox:
+ * durable first, then sent, then marked done on PUBACK. The listener registry outlives an
+ * incarnation, so a restarted proxy keeps its handlers; commands arriving before any listener
+ * registered (start-up) are held, up to 1000, and given to the first one.
  */
 import { type ActorContext, type Behavior, describeError } from '../../runtime/kernel/index.ts'
 import { ProxyUnavailable } from '../ProxyUnavailable.ts'
-import { Dedup } from './Dedup.ts'
+import { DEDUP_WINDOW, Dedup } from './Dedup.ts'
 import { type EmbeddedBroker, startEmbeddedBroker } from './embeddedBroker.ts'
 import { type CommandEnvelope, parseCommand } from './envelope.ts'
 import { type Connection, openConnection } from './mqttConnection.ts'
@@ -40,8 +44,10 @@ interface MqttState {
   readonly broker: EmbeddedBroker | undefined
   org: OrganizationInfo
   orgStamp: string
-  /** The `command/edge` topic the broker confirmed. */
+  /** The `command/edge` topic the broker confirmed (health only: routing uses `edge`). */
   subscribed: string | undefined
+  /** The `command/edge` topic of the current identity: commands on it are routed. */
+  edge: string | undefined
   readonly unsent: Map<number, OutboxEntry>
   /** Entries handed to mqtt.js, with when. */
   readonly inFlight: Map<number, number>
@@ -70,7 +76,11 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
       const broker =
         o.embeddedBrokerPort === undefined ? undefined : await startEmbeddedBroker(o.embeddedBrokerPort)
       if (broker !== undefined) ctx.onCleanup(() => broker.close())
-      const outbox = await Outbox.open(o.outboxPath, { fsync: o.outboxFsync, limit: o.outboxLimit })
+      const outbox = await Outbox.open(o.outboxPath, {
+        fsync: o.outboxFsync,
+        limit: o.outboxLimit,
+        keepAnswers: DEDUP_WINDOW,
+      })
       ctx.onCleanup(() => outbox.close())
       let s!: MqttState
       const conn = openConnection(o, {
@@ -106,9 +116,10 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         org,
         orgStamp: fileStamp(o.thingParametersPath),
         subscribed: undefined,
+        edge: undefined,
         unsent: new Map(outbox.pending().map((e) => [e.id, e])),
         inFlight: new Map(),
-        dedup: new Dedup(),
+        dedup: new Dedup(DEDUP_WINDOW, outbox.answers),
       }
       if (org.organization_id === null && o.organizationFallback === undefined)
         ctx.log.warn(
@@ -120,6 +131,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
           { proxy: 'mqtt' },
           `mqtt: organization id '${o.organizationFallback}' until ${o.thingParametersPath} gives one`,
         )
+      s.edge = edgeTopic(s)
       if (o.organizationId === undefined) ctx.setInterval(() => watchOrg(ctx, s), o.organizationPollMs)
       ctx.setInterval(() => requeueStuck(ctx, s), STUCK_CHECK_MS)
       return s
@@ -160,6 +172,7 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     const before = orgId(s)
     s.org = readOrganization(o.thingParametersPath)
     if (orgId(s) === before) return
+    s.edge = edgeTopic(s)
     ctx.log.info(
       { proxy: 'mqtt', organization_id: orgId(s) ?? null },
       `mqtt: organization id is now ${orgId(s) ?? 'unknown'}`,
@@ -168,10 +181,14 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     pump(s)
   }
 
+  function edgeTopic(s: MqttState): string | undefined {
+    const b = base(s)
+    return b === undefined ? undefined : `${b}/${o.topics.commandEdge}`
+  }
+
   /** Subscribes `command/edge` under the current base (and drops the old one). */
   function subscribe(ctx: ActorContext<MqttMsg>, s: MqttState): void {
-    const b = base(s)
-    const wanted = b === undefined ? undefined : `${b}/${o.topics.commandEdge}`
+    const wanted = s.edge
     if (!s.conn.connected() || wanted === s.subscribed) return
     const client = s.conn.client()
     const old = s.subscribed
@@ -186,12 +203,14 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
         )
         return
       }
-      if (base(s) !== undefined && `${base(s)}/${o.topics.commandEdge}` === wanted) s.subscribed = wanted
+      if (s.edge === wanted) s.subscribed = wanted
     })
   }
 
   function inbound(s: MqttState, topic: string, bytes: Buffer): void {
-    if (topic !== s.subscribed) return
+    // Not `s.subscribed`: with a persistent session the broker delivers the commands it queued
+    // for us right after CONNACK, before the SUBACK of our new SUBSCRIBE (and acknowledges them).
+    if (topic !== s.edge) return
     counters.received++
     const parsed = parseCommand(bytes)
     if (parsed.kind === 'unreadable') {
@@ -269,12 +288,13 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     } catch (e) {
       return Promise.reject(e)
     }
-    s.dedup.answered(messageId, json)
-    return enqueueRaw(s, o.topics.response, json)
+    // Journaled as the command's answer in the same record: the window survives a kill -9.
+    const answers = s.dedup.answered(messageId, json) ? messageId : undefined
+    return enqueueRaw(s, o.topics.response, json, answers)
   }
 
-  async function enqueueRaw(s: MqttState, topic: string, json: string): Promise<true> {
-    const entry = await s.outbox.add(topic, json)
+  async function enqueueRaw(s: MqttState, topic: string, json: string, answers?: string): Promise<true> {
+    const entry = await s.outbox.add(topic, json, answers)
     s.unsent.set(entry.id, entry)
     pump(s)
     return true
