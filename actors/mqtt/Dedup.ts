@@ -61,6 +61,14 @@ export class Dedup {
     return true
   }
 
+  /**
+   * Forgets `id` while it is still in progress (a command dropped before any handler saw it), so
+   * a re-send of it runs instead of being dropped as a duplicate. An answered id is kept.
+   */
+  forget(id: string): void {
+    if (this.seen.get(id) === null) this.seen.delete(id)
+  }
+
   get size(): number {
     return this.seen.size
   }

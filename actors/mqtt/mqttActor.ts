@@ -11,7 +11,8 @@
  * Publishes are stamped with `deviceId` (on a copy), and QoS 1 ones go through the outbox:
  * durable first, then sent, then marked done on PUBACK. The listener registry outlives an
  * incarnation, so a restarted proxy keeps its handlers; commands arriving before any listener
- * registered (start-up) are held, up to 1000, and given to the first one.
+ * registered (start-up) are held, up to 1000, and given to the first one (past that the oldest is
+ * dropped and forgotten by dedup, so its re-send runs).
  */
 import { type ActorContext, type Behavior, describeError } from '../../runtime/kernel/index.ts'
 import { ProxyUnavailable } from '../ProxyUnavailable.ts'
@@ -234,7 +235,8 @@ export function mqttBehavior(o: MqttOptions): Behavior<MqttState, MqttMsg> {
     }
     if (listeners.size === 0) {
       held.push([topic, parsed.command])
-      if (held.length > MAX_HELD_COMMANDS) held.shift()
+      // Past the bound the oldest is dropped unseen: forgotten by dedup, so the app's re-send runs.
+      if (held.length > MAX_HELD_COMMANDS) s.dedup.forget(held.shift()![1].messageId)
     }
     for (const l of listeners.values()) l.deliver(topic, parsed.command)
   }

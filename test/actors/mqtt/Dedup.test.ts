@@ -41,3 +41,14 @@ it('replays answers it was seeded with, the last `capacity` of them', () => {
   expect(d.check('b')).toEqual({ kind: 'answered', response: '2' })
   expect(d.check('a')).toEqual({ kind: 'new' })
 })
+
+it('forgets an id in progress (a command dropped unseen), so its re-send runs; never an answered one', () => {
+  const d = new Dedup(10)
+  d.check('dropped')
+  d.forget('dropped')
+  expect(d.check('dropped')).toEqual({ kind: 'new' })
+  d.check('done')
+  d.answered('done', '{"status":"success"}')
+  d.forget('done')
+  expect(d.check('done')).toEqual({ kind: 'answered', response: '{"status":"success"}' })
+})
