@@ -68,7 +68,9 @@ export function makeSchedule(o: ScheduleOptions): FaultEvent[] {
   const maxKills = Math.max(kills, Math.floor(span / RUNTIME_KILL_EVERY_MS))
   while (wanted.length < count) {
     const pick =
-      kills < maxKills && random() < maxKills / count ? 'runtime-kill' : others[Math.floor(random() * others.length)]!
+      kills < maxKills && random() < maxKills / count
+        ? 'runtime-kill'
+        : others[Math.floor(random() * others.length)]!
     if (pick === 'runtime-kill') kills++
     wanted.push(pick)
   }
