@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import LongFirstSequencer from './test/support/longFirstSequencer.ts'
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/support/globalSetup.ts'],
+    sequence: { sequencer: LongFirstSequencer },
   },
 })
