@@ -4,7 +4,8 @@
  * `petals`, as the original takes them, or in `proxies`), `GET /components/list`. Bodies are
  * decoded with effect Schema; the original's messages for an empty list and a bad action.
  */
-import { Either, Schema } from 'effect'
+import * as Either from 'effect/Either'
+import * as Schema from 'effect/Schema'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ControlMsg, Switch } from '../host/control.ts'
 import type { RuntimeHost } from '../host/RuntimeHost.ts'
