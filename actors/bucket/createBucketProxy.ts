@@ -7,7 +7,6 @@ import { resolve } from 'node:path'
 import type { Logger } from '../../runtime/kernel/index.ts'
 import { startStandalone } from '../standaloneProxy.ts'
 import { BucketFacade } from './BucketFacade.ts'
-import { bucketBehavior } from './bucketBehavior.ts'
 import type { BucketMsg } from './bucketMessages.ts'
 import type { BucketOptions } from './bucketOptions.ts'
 
@@ -51,6 +50,8 @@ export async function createBucketProxy(options: CreateBucketOptions): Promise<S
     machineId: undefined,
     ...options,
   }
+  // The actor's module, and the SDK under it, loads on first use (importing the package stays fast).
+  const { bucketBehavior } = await import('./bucketBehavior.ts')
   const running = await startStandalone<unknown, BucketMsg>(
     'bucket',
     bucketBehavior(full) as never,

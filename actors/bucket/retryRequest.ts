@@ -5,7 +5,11 @@
  * interrupts it, and the interruption aborts the request in flight. Resolves with the value and how
  * many attempts were retried; rejects with the last error (or the signal's reason).
  */
-import { Cause, Duration, Effect, Exit, Schedule } from 'effect'
+import * as Cause from 'effect/Cause'
+import * as Duration from 'effect/Duration'
+import * as Effect from 'effect/Effect'
+import * as Exit from 'effect/Exit'
+import * as Schedule from 'effect/Schedule'
 
 /** How a request is retried. */
 export interface RetryPolicy {

@@ -6,7 +6,6 @@
 import type { Logger } from '../../runtime/kernel/index.ts'
 import { startStandalone } from '../standaloneProxy.ts'
 import { CloudDbFacade } from './CloudDbFacade.ts'
-import { cloudDbBehavior } from './cloudDbBehavior.ts'
 import type { CloudDbMsg } from './cloudDbMessages.ts'
 import type { CloudDbOptions } from './cloudDbOptions.ts'
 
@@ -40,6 +39,8 @@ export async function createCloudDbProxy(options: CreateCloudDbOptions = {}): Pr
     machineId: undefined,
     ...options,
   }
+  // The actor's module, and the SDK under it, loads on first use (importing the package stays fast).
+  const { cloudDbBehavior } = await import('./cloudDbBehavior.ts')
   const running = await startStandalone<unknown, CloudDbMsg>(
     'cloud',
     cloudDbBehavior(full) as never,

@@ -8,6 +8,7 @@
  * again after 1 s. Checkpoints run when the journal passes its threshold and every interval.
  */
 import type { ActorContext, ActorRef, Behavior, Reply, Terminated } from '../../runtime/kernel/index.ts'
+import { lazyBehavior } from '../lazyBehavior.ts'
 import { changeRows } from './changeRows.ts'
 import { DurableDatabase } from './DurableDatabase.ts'
 import { LocalDbError } from './LocalDbError.ts'
@@ -17,7 +18,7 @@ import { MIGRATIONS_DDL, runMigrations } from './migrations.ts'
 import { ack, depth, OUTBOX_DDL, peek } from './outbox.ts'
 import { toSqlParams } from './sqlValues.ts'
 import { checkAllowed } from './statementKind.ts'
-import { outboxPusher, type PusherMsg } from './sync/outboxPusher.ts'
+import type { PusherMsg } from './sync/outboxPusher.ts'
 
 interface State {
   readonly store: DurableDatabase
@@ -101,9 +102,12 @@ function closed(tx: number): LocalDbError {
 
 function startPusher(s: State, ctx: ActorContext<Msg>, options: LocalDbOptions): void {
   if (options.sync === undefined) return
+  const sync = options.sync
+  const db = ctx.self as unknown as ActorRef<LocalDbMsg>
+  // The pusher's module (and the DynamoDB SDK) loads only when sync is on.
   s.pusher = ctx.spawn(
     'sync',
-    outboxPusher(options.sync, ctx.self as unknown as ActorRef<LocalDbMsg>) as never,
+    lazyBehavior(() => import('./sync/outboxPusher.ts').then((m) => m.outboxPusher(sync, db))) as never,
   )
   ctx.watch(s.pusher as unknown as ActorRef<never>)
 }

@@ -2,9 +2,9 @@
  * The embedded broker of `petal start --sim`: aedes on a loopback port (default 1884), so the demo
  * needs no installed broker. aedes speaks MQTT 3.1.1 only; the proxy falls back to it by itself.
  * A port already in use is a clear start-up error naming the port and `PETAL_EMBEDDED_MQTT_PORT`.
+ * aedes itself loads only when a broker starts.
  */
 import { createServer } from 'node:net'
-import { Aedes } from 'aedes'
 
 /** A running embedded broker. */
 export interface EmbeddedBroker {
@@ -22,6 +22,7 @@ export interface EmbeddedBroker {
  * @category proxies
  */
 export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker> {
+  const { Aedes } = await import('aedes')
   const broker = await Aedes.createBroker()
   const server = createServer(broker.handle)
   await new Promise<void>((resolve, reject) => {

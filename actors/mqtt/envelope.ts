@@ -5,7 +5,9 @@
  * (`deviceId`, `timestamp`...) are kept. At most 256 KB. An envelope that fails but has a readable
  * `messageId` is answered `VALIDATION_ERROR`; one without is dropped and counted.
  */
-import { Either, ParseResult, Schema } from 'effect'
+import * as Either from 'effect/Either'
+import * as ParseResult from 'effect/ParseResult'
+import * as Schema from 'effect/Schema'
 
 /** Largest accepted command, bytes. */
 export const MAX_COMMAND_BYTES = 256 * 1024

@@ -9,7 +9,7 @@
  * actor subscribes everything again. Commands in flight when the connection drops fail with
  * `ProxyUnavailable` and are not resent (a resend could apply a push twice).
  */
-import { type RedisOptions as IoRedisOptions, Redis } from 'ioredis'
+import type { RedisOptions as IoRedisOptions, Redis } from 'ioredis'
 import { type ActorContext, type Behavior, describeError } from '../../runtime/kernel/index.ts'
 import { ProxyUnavailable } from '../ProxyUnavailable.ts'
 import { RedisCommandError } from './RedisCommandError.ts'
@@ -56,6 +56,8 @@ export function redisBehavior(options: RedisOptions): Behavior<RedisState, Redis
 
   return {
     init: async (ctx) => {
+      // ioredis loads with the first start of a redis proxy, not with the runtime.
+      const { Redis } = await import('ioredis')
       const base = connectionOptions(options)
       const cmd = new Redis({
         ...base,

@@ -4,7 +4,7 @@
  * variable is reported as unknown. Booleans accept true/false, 1/0, yes/no, on/off (any case);
  * `PETAL_LOG_LEVEL` accepts the original's DEBUG, INFO, WARNING, ERROR, CRITICAL (any case).
  */
-import { Schema } from 'effect'
+import * as Schema from 'effect/Schema'
 
 const BoolFromString = Schema.transform(
   Schema.Literal(

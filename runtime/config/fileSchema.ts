@@ -5,7 +5,7 @@
  * settings handed to the petal as `ctx.settings`). Unknown keys are errors, so a typo never
  * silently disables something.
  */
-import { Schema } from 'effect'
+import * as Schema from 'effect/Schema'
 import { isProxyName, PROXY_NAMES, type ProxyName } from '../../actors/ProxyKind.ts'
 
 const PetalName = Schema.String.pipe(

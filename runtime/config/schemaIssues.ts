@@ -3,7 +3,9 @@
  * key, the expected form and the value found. Effect reports an `optional` field twice (the real
  * problem, then "Expected undefined"); the echo is dropped.
  */
-import { Either, ParseResult, Schema } from 'effect'
+import * as Either from 'effect/Either'
+import * as ParseResult from 'effect/ParseResult'
+import * as Schema from 'effect/Schema'
 import type { ConfigIssue } from './ConfigError.ts'
 
 /** Decodes `input`, or returns the issues (excess keys are issues unless `allowExcess`). */

@@ -3,11 +3,12 @@
  * petal's routes (made on each request, so a petal switched on appears at once); `/docs` is
  * Swagger UI, served from the local `swagger-ui-dist` package (no CDN). Request bodies of the
  * control API are described by the JSON Schema derived from the same effect Schema that
- * validates them.
+ * validates them (derived on the first `/docs/json` request: `effect/JSONSchema` is not loaded at
+ * start-up).
  */
 import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
 import fastifyStatic from '@fastify/static'
-import { JSONSchema } from 'effect'
 import type { FastifyInstance } from 'fastify'
 import type { RuntimeHost } from '../host/RuntimeHost.ts'
 import { SwitchBody } from './controlRoutes.ts'
@@ -22,12 +23,17 @@ type Operation = {
 }
 
 const ok = { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } }
-const switchBody = {
-  required: true,
-  content: { 'application/json': { schema: JSONSchema.make(SwitchBody) } },
+
+let switchBodyJson: Promise<unknown> | undefined
+
+/** The control API's request body as JSON Schema, derived once. */
+function switchBodySchema(): Promise<unknown> {
+  switchBodyJson ??= import('effect/JSONSchema').then((JSONSchema) => JSONSchema.make(SwitchBody))
+  return switchBodyJson
 }
 
-function corePaths(): Record<string, Record<string, Operation>> {
+function corePaths(bodySchema: unknown): Record<string, Record<string, Operation>> {
+  const switchBody = { required: true, content: { 'application/json': { schema: bodySchema } } }
   const op = (summary: string, tag: string, body?: unknown): Operation => ({
     summary,
     tags: [tag],
@@ -49,8 +55,8 @@ function corePaths(): Record<string, Record<string, Operation>> {
 }
 
 /** The OpenAPI document, now. */
-export function openApiDocument(host: RuntimeHost): Record<string, unknown> {
-  const paths = corePaths()
+export async function openApiDocument(host: RuntimeHost): Promise<Record<string, unknown>> {
+  const paths = corePaths(await switchBodySchema())
   for (const loaded of host.activePetals) {
     if (loaded.notLoaded !== undefined) continue
     for (const key of Object.keys(loaded.petal.http ?? {})) {
@@ -92,8 +98,9 @@ window.ui = SwaggerUIBundle({ url: '/docs/json' + (token ? '?token=' + encodeURI
 
 /** Registers `/docs` and `/docs/json`. */
 export function registerDocsRoutes(app: FastifyInstance, host: RuntimeHost): void {
-  const uiDir = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath()
+  // The package's folder, found without running its index (which evaluates 2 MB of browser code).
+  const uiDir = dirname(require.resolve('swagger-ui-dist/package.json'))
   void app.register(fastifyStatic, { root: uiDir, prefix: '/docs/assets/', decorateReply: false })
-  app.get('/docs/json', async () => openApiDocument(host))
+  app.get('/docs/json', () => openApiDocument(host))
   app.get('/docs', async (_req, reply) => reply.type('text/html').send(page))
 }

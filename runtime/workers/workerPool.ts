@@ -4,13 +4,14 @@
  * export `crunch` (default `default`) of that module, resolved against the petal's own file, in a
  * worker thread, with `{ command, settings, petal }` (structured-cloned; no state, no proxies) and
  * its result as the response. Threads: one fewer than the cores, at least one; started on first
- * use, ended after 30 s idle. A handler past its time limit has its thread terminated.
+ * use, ended after 30 s idle (piscina itself loads with the first task). A handler past its time
+ * limit has its thread terminated.
  */
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
 
 /** What a worker handler receives. */
 export interface WorkerTask {
@@ -68,7 +69,9 @@ export interface WorkerPool {
  */
 export function createWorkerPool(o: { readonly maxThreads?: number } = {}): WorkerPool {
   let pool: Piscina | undefined
-  const get = (): Piscina => {
+  const get = async (): Promise<Piscina> => {
+    if (pool !== undefined) return pool
+    const { Piscina } = await import('piscina')
     pool ??= new Piscina({
       maxThreads: o.maxThreads ?? Math.max(1, availableParallelism() - 1),
       minThreads: 0,
@@ -79,7 +82,8 @@ export function createWorkerPool(o: { readonly maxThreads?: number } = {}): Work
   return {
     runner: (baseDir) => (worker, task, signal) => {
       const target = resolveWorker(worker, baseDir)
-      return get().run(task, { filename: pathToFileURL(target.file).href, name: target.exportName, signal })
+      const options = { filename: pathToFileURL(target.file).href, name: target.exportName, signal }
+      return get().then((p) => p.run(task, options))
     },
     get threads() {
       return pool?.threads.length ?? 0

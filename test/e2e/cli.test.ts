@@ -5,7 +5,7 @@
  * that gives up exits 70, and `--sim` comes up healthy.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -209,6 +209,41 @@ describe('petal CLI', () => {
     expect((h.body.petals as { name: string; status: string }[]).every((p) => p.status === 'loaded')).toBe(
       true,
     )
+    r.child.kill('SIGINT')
+    expect((await r.exited).code).toBe(0)
+  })
+})
+
+describe('petal start loads only what its configuration uses', () => {
+  it('--sim loads no AWS SDK, ioredis, serialport, sql.js, piscina, Stately inspector, Swagger UI bundle or effect root index', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'petal-startup-'))
+    const log = join(d, 'modules.txt')
+    const recorder = join(process.cwd(), 'test/fixtures/startup/recordModules.mjs')
+    const r = start(['start', '--sim', '--http-port', '0'], {
+      cwd: d,
+      env: {
+        PETAL_EMBEDDED_MQTT_PORT: String(await freePort()),
+        NODE_OPTIONS: `--import ${recorder}`,
+        RECORD_MODULES_TO: log,
+      },
+    })
+    await r.ready
+    await r.waitFor((l) => typeof l.msg === 'string' && /mqtt.*connected/i.test(l.msg))
+    const loaded = readFileSync(log, 'utf8')
+    // The recorder sees what is in use: the embedded broker, mqtt, the MAVLink codec, fastify.
+    for (const used of ['/aedes/', '/mqtt/', '/node-mavlink/', '/fastify/', '/effect/dist/esm/Schema.js'])
+      expect(loaded, used).toContain(used)
+    for (const unused of [
+      '/@aws-sdk/',
+      '/ioredis/',
+      '/serialport/',
+      '/sql.js/',
+      '/piscina/',
+      '/@statelyai/inspect/',
+      'swagger-ui-bundle.js',
+      '/effect/dist/esm/index.js',
+    ])
+      expect(loaded, unused).not.toContain(unused)
     r.child.kill('SIGINT')
     expect((await r.exited).code).toBe(0)
   })

@@ -153,6 +153,16 @@ describe('control API', () => {
       (await control(app, 'petals', { petals: ['petal-routes'], action: 'MAYBE' })).json().error.message,
     ).toBe("Action must be either 'ON' or 'OFF'")
     expect((await control(app, 'petals', { action: 5 })).statusCode).toBe(400)
+    for (const body of [[], 'ON', null]) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/petal-proxies-control/proxies/control',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      })
+      expect(r.statusCode).toBe(400)
+      expect(r.json()).toEqual({ error: { code: 'VALIDATION_ERROR', message: 'body must be object' } })
+    }
   })
 
   it('switches a petal off and on live, and rewrites the YAML keeping its comments', async () => {

@@ -1,8 +1,10 @@
 /**
  * Serial: opens the device at its baud rate (8N1) through `serialport`, and reopens it with
  * backoff when it fails to open or disappears (a USB autopilot rebooting re-enumerates).
+ * `serialport` (a native module) loads with the first open, so only a serial endpoint pays for it;
+ * when it cannot load, the link stays down, says why once, and retries like a failed open.
  */
-import { SerialPort } from 'serialport'
+import type { SerialPort } from 'serialport'
 import type { SerialEndpoint } from './endpoint.ts'
 import { Reconnector } from './Reconnector.ts'
 import type { Timers, Transport, TransportHandlers } from './Transport.ts'
@@ -19,8 +21,9 @@ export function serialTransport(
 ): Transport {
   let port: SerialPort | undefined
   const link = new Reconnector(handlers, timers)
-  link.start(() => {
-    const p = new SerialPort({ path: endpoint.path, baudRate: endpoint.baud, autoOpen: false })
+  let loadError: string | undefined
+  const open = (SerialPortClass: typeof SerialPort): void => {
+    const p = new SerialPortClass({ path: endpoint.path, baudRate: endpoint.baud, autoOpen: false })
     port = p
     p.on('data', (chunk: Buffer) => handlers.onData(chunk))
     p.on('error', () => {})
@@ -36,6 +39,19 @@ export function serialTransport(
       }
       link.opened()
     })
+  }
+  link.start(() => {
+    import('serialport').then(
+      (m) => {
+        if (!link.closed) open(m.SerialPort)
+      },
+      (e: unknown) => {
+        const why = `serialport could not be loaded: ${(e as Error).message ?? String(e)}`
+        if (why !== loadError) handlers.onDown(why)
+        loadError = why
+        link.failed()
+      },
+    )
   })
   return {
     get up() {
