@@ -16,7 +16,8 @@ import type { DeadLetters } from './DeadLetters.ts'
 import type { Dispatcher } from './Dispatcher.ts'
 import { unwatch, watch } from './deathWatch.ts'
 import { deliver, request } from './delivery.ts'
-import { ActorFailed, ActorStopped, describeError } from './errors.ts'
+import { ActorFailed, ActorStopped, describeError, FaultInjected } from './errors.ts'
+import type { Faults } from './faults.ts'
 import type { InspectionBus, InspectionEvent, SupervisionKind } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import { DEFAULT_MAILBOX_CAPACITY, Mailbox } from './Mailbox.ts'
@@ -39,6 +40,8 @@ export interface CellEnv {
   readonly bus: InspectionBus
   readonly rootId: string
   readonly attribute: boolean
+  /** The armed fault plan, or null (then every fault point is one null check). */
+  readonly faults: Faults | null
   /** The cell whose code runs now (for inspection's `sourceRef`). */
   current: ActorCell | null
   register(cell: ActorCell): void
@@ -170,11 +173,15 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   }
 
   setTimeout(fn: () => unknown, ms: number): () => void {
-    return this.resources().addTimer(this.guard(fn), ms)
+    const faults = this.env.faults
+    const late = faults === null || this.kind !== 'worker' ? -1 : faults.delayMs('timer.late', this.path)
+    return this.resources().addTimer(this.guard(fn), late < 0 ? ms : ms + late)
   }
 
   setInterval(fn: () => unknown, ms: number): () => void {
-    return this.resources().addInterval(this.guard(fn), ms)
+    const faults = this.env.faults
+    if (faults === null || this.kind !== 'worker') return this.resources().addInterval(this.guard(fn), ms)
+    return this.resources().addInterval(this.guard(fn), ms, () => faults.delayMs('timer.late', this.path))
   }
 
   guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
@@ -321,6 +328,8 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     env.current = this
     let s: unknown
     try {
+      if (env.faults !== null && this.kind === 'worker' && env.faults.fires('actor.init.fail', this.path))
+        throw new FaultInjected('actor.init.fail', this.path)
       s = env.attribute ? actorScope.run(this, callInit, this) : callInit(this)
     } catch (e) {
       env.current = null

@@ -35,16 +35,20 @@ export class OwnedResources {
     }
   }
 
-  /** A repeating timer, re-armed before each call; returns its cancel function. */
-  addInterval(fn: () => void, ms: number): () => void {
+  /**
+   * A repeating timer, re-armed before each call; returns its cancel function. `late`, when given,
+   * adds its answer (when >= 0) to each period (the `timer.late` fault point).
+   */
+  addInterval(fn: () => void, ms: number, late?: () => number): () => void {
     let active = true
     let cancel = (): void => {}
+    const period = late === undefined ? () => ms : () => ms + Math.max(0, late())
     const tick = (): void => {
       if (!active) return
-      cancel = this.addTimer(tick, ms)
+      cancel = this.addTimer(tick, period())
       fn()
     }
-    cancel = this.addTimer(tick, ms)
+    cancel = this.addTimer(tick, period())
     return () => {
       active = false
       cancel()

@@ -3,15 +3,25 @@
  * letter (`stopped`) and its ask fails with `ActorStopped`. A full mailbox applies its policy:
  * `drop-newest` and `reject` refuse the new message (its ask fails with `MessageDropped` or
  * `MailboxFull`), `drop-oldest` evicts the head (whose ask fails with `MessageDropped`). An actor
- * that is idle and running is queued on the dispatcher.
+ * that is idle and running is queued on the dispatcher. With a fault plan armed, a message to a
+ * worker may be dropped (`mailbox.drop`: dead letter `fault`, its ask fails with `MessageDropped`)
+ * or put in the mailbox late (`mailbox.delay`); unarmed, that costs one null check.
  */
 import type { ActorCell } from './ActorCell.ts'
 import type { Message } from './Behavior.ts'
 import { ActorStopped, AskTimeout, MailboxFull, MessageDropped } from './errors.ts'
+import type { Faults } from './faults.ts'
 import { PendingReply } from './PendingReply.ts'
 
 /** Delivers `msg` (with `reply` for an ask); false when it became a dead letter. */
 export function deliver(cell: ActorCell, msg: Message, reply: PendingReply | undefined): boolean {
+  const faults = cell.env.faults
+  if (faults !== null && cell.kind === 'worker') return deliverUnderFaults(faults, cell, msg, reply)
+  return enqueue(cell, msg, reply)
+}
+
+/** The delivery itself: into the mailbox, or a dead letter. */
+function enqueue(cell: ActorCell, msg: Message, reply: PendingReply | undefined): boolean {
   const env = cell.env
   if (cell.isFinal) {
     env.deadLetters.record(cell.path, msg.type, 'stopped')
@@ -34,6 +44,23 @@ export function deliver(cell: ActorCell, msg: Message, reply: PendingReply | und
     })
   }
   if (!cell.scheduled && !cell.busy && cell.status === 'running') env.dispatcher.schedule(cell)
+  return true
+}
+
+function deliverUnderFaults(
+  faults: Faults,
+  cell: ActorCell,
+  msg: Message,
+  reply: PendingReply | undefined,
+): boolean {
+  if (faults.fires('mailbox.drop', cell.path)) {
+    cell.env.deadLetters.record(cell.path, msg.type, 'fault')
+    reply?.reject(new MessageDropped(cell.path, 'fault'))
+    return false
+  }
+  const delayMs = faults.delayMs('mailbox.delay', cell.path)
+  if (delayMs < 0) return enqueue(cell, msg, reply)
+  cell.env.clock.setTimeout(() => enqueue(cell, msg, reply), delayMs)
   return true
 }
 
