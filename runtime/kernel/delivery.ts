@@ -13,16 +13,22 @@ import { ActorStopped, AskTimeout, MailboxFull, MessageDropped } from './errors.
 import type { Faults } from './faults.ts'
 import { PendingReply } from './PendingReply.ts'
 
-/** Delivers `msg` (with `reply` for an ask); false when it became a dead letter. */
-export function deliver(cell: ActorCell, msg: Message, reply: PendingReply | undefined): boolean {
-  const faults = cell.env.faults
-  if (faults !== null && cell.kind === 'worker') return deliverUnderFaults(faults, cell, msg, reply)
-  return enqueue(cell, msg, reply)
-}
-
-/** The delivery itself: into the mailbox, or a dead letter. */
-function enqueue(cell: ActorCell, msg: Message, reply: PendingReply | undefined): boolean {
+/**
+ * Delivers `msg` (with `reply` for an ask); false when it became a dead letter. `faultFree` is for
+ * a delivery the `mailbox.delay` point already delayed. The body stays in this one function, so an
+ * unarmed delivery costs exactly one null check more than before fault points existed.
+ */
+export function deliver(
+  cell: ActorCell,
+  msg: Message,
+  reply: PendingReply | undefined,
+  faultFree?: boolean,
+): boolean {
   const env = cell.env
+  if (env.faults !== null && faultFree !== true && cell.kind === 'worker') {
+    const faulted = deliveryFault(env.faults, cell, msg, reply)
+    if (faulted !== undefined) return faulted
+  }
   if (cell.isFinal) {
     env.deadLetters.record(cell.path, msg.type, 'stopped')
     reply?.reject(new ActorStopped(cell.path))
@@ -47,20 +53,21 @@ function enqueue(cell: ActorCell, msg: Message, reply: PendingReply | undefined)
   return true
 }
 
-function deliverUnderFaults(
+/** Drops (false) or delays (true) a delivery when a mailbox fault fires; undefined when none does. */
+function deliveryFault(
   faults: Faults,
   cell: ActorCell,
   msg: Message,
   reply: PendingReply | undefined,
-): boolean {
+): boolean | undefined {
   if (faults.fires('mailbox.drop', cell.path)) {
     cell.env.deadLetters.record(cell.path, msg.type, 'fault')
     reply?.reject(new MessageDropped(cell.path, 'fault'))
     return false
   }
   const delayMs = faults.delayMs('mailbox.delay', cell.path)
-  if (delayMs < 0) return enqueue(cell, msg, reply)
-  cell.env.clock.setTimeout(() => enqueue(cell, msg, reply), delayMs)
+  if (delayMs < 0) return undefined
+  cell.env.clock.setTimeout(() => deliver(cell, msg, reply, true), delayMs)
   return true
 }
 
