@@ -40,8 +40,7 @@ export interface CellEnv {
   readonly bus: InspectionBus
   readonly rootId: string
   readonly attribute: boolean
-  /** The armed fault plan, or null (then every fault point is one null check). */
-  readonly faults: Faults | null
+  readonly faults: Faults | null // null unless fault points are armed
   /** The cell whose code runs now (for inspection's `sourceRef`). */
   current: ActorCell | null
   register(cell: ActorCell): void
@@ -173,15 +172,11 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   }
 
   setTimeout(fn: () => unknown, ms: number): () => void {
-    const faults = this.env.faults
-    const late = faults === null || this.kind !== 'worker' ? -1 : faults.delayMs('timer.late', this.path)
-    return this.resources().addTimer(this.guard(fn), late < 0 ? ms : ms + late)
+    return this.resources().addTimer(this.guard(fn), ms, this.env.faults?.lateTimers(this.path))
   }
 
   setInterval(fn: () => unknown, ms: number): () => void {
-    const faults = this.env.faults
-    if (faults === null || this.kind !== 'worker') return this.resources().addInterval(this.guard(fn), ms)
-    return this.resources().addInterval(this.guard(fn), ms, () => faults.delayMs('timer.late', this.path))
+    return this.resources().addInterval(this.guard(fn), ms, this.env.faults?.lateTimers(this.path))
   }
 
   guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {

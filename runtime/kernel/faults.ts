@@ -171,6 +171,11 @@ export class Faults {
     return a.maxMs === 0 ? 0 : 1 + Math.floor(a.random() * a.maxMs)
   }
 
+  /** The `timer.late` draw of the context timers of the worker at `path`; undefined when unarmed. */
+  lateTimers(path: string): (() => number) | undefined {
+    return this.armed['timer.late'] === undefined ? undefined : () => this.delayMs('timer.late', path)
+  }
+
   /**
    * `ref` as a caller of proxy `name` sees it: an ask fails with `unavailable()` when
    * `proxy.call.fail` fires, instead of being sent; tells pass. `ref` itself when that point is off.
