@@ -179,4 +179,5 @@ export const KNOWN_ENV_NAMES: ReadonlySet<string> = new Set([
   'PETAL_MQTT_OUTBOX_FSYNC',
   'PETAL_ORGANIZATION_ID',
   'PETAL_EMBEDDED_MQTT_PORT',
+  'PETAL_FAULTS',
 ])

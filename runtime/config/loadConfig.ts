@@ -9,12 +9,13 @@
 import { dirname, resolve } from 'node:path'
 import { isProxyName, type ProxyContext, type ProxyName } from '../../actors/ProxyKind.ts'
 import { readMachineId } from '../identity/machineId.ts'
-import type { BackoffOptions, Logger } from '../kernel/index.ts'
+import type { BackoffOptions, FaultPlan, Logger } from '../kernel/index.ts'
 import { shippedPetalNames } from '../petal/shipped.ts'
 import { proxyKinds } from '../proxies/catalog.ts'
 import { ConfigError, type ConfigIssue } from './ConfigError.ts'
 import { findConfig, findEnvFile, mergeEnv, readYaml } from './configSources.ts'
 import { KNOWN_ENV_NAMES, LogLevel, type PinoLevel, RuntimeEnv } from './envSchema.ts'
+import { parseFaultsEnv } from './faultsEnv.ts'
 import { type BudgetInput, FileConfig } from './fileSchema.ts'
 import { decodeWith } from './schemaIssues.ts'
 
@@ -73,6 +74,8 @@ export interface RuntimeConfig {
   readonly petalSettings: Readonly<Record<string, unknown>>
   /** CORS allow-list (`*` allows any origin). */
   readonly allowedOrigins: readonly string[]
+  /** `PETAL_FAULTS`: the fault points to arm (chaos runs only), or undefined. */
+  readonly faults: FaultPlan | undefined
   readonly warnings: readonly string[]
 }
 
@@ -138,6 +141,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     allowExcess: true,
   })
   if ('issues' in runtime) issues.push(...runtime.issues)
+  const faults = parseFaultsEnv(env.PETAL_FAULTS, envSource, issues)
   const cliLevel = options.logLevel === undefined ? undefined : decodeWith(LogLevel, options.logLevel, 'cli')
   if (cliLevel !== undefined && 'issues' in cliLevel) {
     issues.push(...cliLevel.issues.map((i) => ({ ...i, key: '--log-level' })))
@@ -265,6 +269,7 @@ export function loadConfig(options: LoadConfigOptions = {}): RuntimeConfig {
     },
     petalSettings: file.petal_settings ?? {},
     allowedOrigins: file.allowed_origins ?? DEFAULT_ALLOWED_ORIGINS,
+    faults,
     warnings,
   }
 }

@@ -2,13 +2,16 @@
  * `/health/detailed`: every proxy's health (from its cached state, asked with a 500 ms limit; never
  * a network probe), every actor of the tree by path (state, restarts, last error), the petals with
  * the original's load states (`loaded`, `loading`, `not_loaded`) plus `failed` (past its restart
- * budget) and the reason a petal was not loaded, and dead-letter counts. Overall `healthy` only
- * when every enabled proxy is healthy and every petal that should run is loaded.
+ * budget) and the reason a petal was not loaded, dead-letter counts, the process's memory, handles
+ * and uptime, and (only while `PETAL_FAULTS` arms fault points) the fault seed and how often each
+ * point fired. Overall `healthy` only when every enabled proxy is healthy and every petal that
+ * should run is loaded.
  */
 import type { HealthStatus, ProxyHealth, ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
 import type { ActorDescription, ActorRef, ActorSystem } from '../kernel/index.ts'
 import { describeError } from '../kernel/index.ts'
 import type { LoadedPetal } from '../petal/loadPetals.ts'
+import { processStats } from './processStats.ts'
 
 /** A running proxy as health sees it. */
 export interface ProxyEntry {
@@ -135,6 +138,8 @@ export async function detailedHealth(src: HealthSources): Promise<Record<string,
     petals,
     actors,
     dead_letters: { total: src.system.deadLetters.count, ...src.system.deadLetters.byReason },
+    process: processStats(),
+    ...(src.system.faults === null ? {} : { faults: src.system.faults.report() }),
   }
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { MqttFacade } from '../../actors/mqtt/MqttFacade.ts'
 import { localIsoTimestamp } from '../../actors/mqtt/topics.ts'
 import type { FacadeOwner, ProxyKind, ProxyName } from '../../actors/ProxyKind.ts'
+import { ProxyUnavailable } from '../../actors/ProxyUnavailable.ts'
 import type { RuntimeConfig } from '../config/loadConfig.ts'
 import type { HealthSources, ProxyEntry } from '../health/detailedHealth.ts'
 import type { ActorRef, ActorSystem, ChildSpec, Logger } from '../kernel/index.ts'
@@ -36,6 +37,8 @@ export class RuntimeHost {
   /** Options of enabled proxies. */
   readonly proxyOptions: Map<ProxyName, unknown>
   private readonly facades = new Map<ProxyName, unknown>()
+  /** Facades whose calls pass the `proxy.call.fail` fault point (petals get these when armed). */
+  private readonly faultedFacades = new Map<ProxyName, unknown>()
   /** The worker-thread pool of `cpuHeavy` handlers. */
   readonly workers = createWorkerPool()
   private readonly jobListeners: ((e: JobEvent) => void)[] = []
@@ -76,17 +79,33 @@ export class RuntimeHost {
 
   /**
    * The facade of an enabled proxy, made once per proxy; as `owner` sees it when given (a proxy
-   * with `own` runs that owner's callbacks in its mailbox).
+   * with `own` runs that owner's callbacks in its mailbox). An owner's (a petal's) calls pass the
+   * `proxy.call.fail` fault point, the one place petals' proxy calls go through; the host's own don't.
    */
   facade(name: ProxyName, owner?: FacadeOwner): unknown {
     const entry = this.proxyEntry(name)
     if (entry === undefined) {
       this.facades.delete(name)
+      this.faultedFacades.delete(name)
       return undefined
     }
     if (!this.facades.has(name)) this.facades.set(name, entry.kind.facade(entry.ref))
     const shared = this.facades.get(name)
-    return owner === undefined || entry.kind.own === undefined ? shared : entry.kind.own(shared, owner)
+    if (owner === undefined) return shared
+    const seen = this.system.faults === null ? shared : this.faultedFacade(name, entry)
+    return entry.kind.own === undefined ? seen : entry.kind.own(seen, owner)
+  }
+
+  private faultedFacade(name: ProxyName, entry: ProxyEntry): unknown {
+    if (!this.faultedFacades.has(name)) {
+      const ref = this.system.faults!.callsTo(
+        entry.ref,
+        name,
+        () => new ProxyUnavailable(name, 'fault injected (proxy.call.fail)'),
+      )
+      this.faultedFacades.set(name, entry.kind.facade(ref))
+    }
+    return this.faultedFacades.get(name)
   }
 
   /** What health reads, always current. */

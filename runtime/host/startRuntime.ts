@@ -10,7 +10,8 @@
  *     /http        the HTTP API and dashboard
  *
  * Resolves once every actor has been tried, with the HTTP address bound. A petal whose proxies are
- * turned off is not started (health says why). `stop()` stops the tree in reverse order.
+ * turned off is not started (health says why). `stop()` stops the tree in reverse order. Fault
+ * points armed by `PETAL_FAULTS` are listed in one `warn` line before anything starts.
  */
 import type { RuntimeConfig } from '../config/loadConfig.ts'
 import { detailedHealth } from '../health/detailedHealth.ts'
@@ -68,7 +69,14 @@ export async function startRuntime(
     onFatal: options.onFatal,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(config.faults === undefined ? {} : { faults: config.faults }),
   })
+  if (system.faults !== null) {
+    log.warn(
+      { event: 'faults-armed', faults: system.faults.plan.points, seed: system.faults.seed },
+      `fault injection armed (PETAL_FAULTS, seed ${system.faults.seed}): ${system.faults.describe()}; for chaos runs only`,
+    )
+  }
   const host = new RuntimeHost(config, system, log, options.version, petals)
   for (const p of host.activePetals) if (p.notLoaded !== undefined) log.warn({ petal: p.name }, p.notLoaded)
 

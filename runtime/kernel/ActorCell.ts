@@ -16,7 +16,8 @@ import type { DeadLetters } from './DeadLetters.ts'
 import type { Dispatcher } from './Dispatcher.ts'
 import { unwatch, watch } from './deathWatch.ts'
 import { deliver, request } from './delivery.ts'
-import { ActorFailed, ActorStopped, describeError } from './errors.ts'
+import { ActorFailed, ActorStopped, describeError, FaultInjected } from './errors.ts'
+import type { Faults } from './faults.ts'
 import type { InspectionBus, InspectionEvent, SupervisionKind } from './inspection.ts'
 import type { Logger } from './Logger.ts'
 import { DEFAULT_MAILBOX_CAPACITY, Mailbox } from './Mailbox.ts'
@@ -39,6 +40,7 @@ export interface CellEnv {
   readonly bus: InspectionBus
   readonly rootId: string
   readonly attribute: boolean
+  readonly faults: Faults | null // null unless fault points are armed
   /** The cell whose code runs now (for inspection's `sourceRef`). */
   current: ActorCell | null
   register(cell: ActorCell): void
@@ -170,11 +172,11 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
   }
 
   setTimeout(fn: () => unknown, ms: number): () => void {
-    return this.resources().addTimer(this.guard(fn), ms)
+    return this.resources().addTimer(this.guard(fn), ms, this.env.faults?.lateTimers(this.path))
   }
 
   setInterval(fn: () => unknown, ms: number): () => void {
-    return this.resources().addInterval(this.guard(fn), ms)
+    return this.resources().addInterval(this.guard(fn), ms, this.env.faults?.lateTimers(this.path))
   }
 
   guard<A extends unknown[]>(fn: (...args: A) => unknown): (...args: A) => void {
@@ -321,6 +323,8 @@ export class ActorCell implements RefTarget, ActorContext<Message> {
     env.current = this
     let s: unknown
     try {
+      if (env.faults !== null && this.kind === 'worker' && env.faults.fires('actor.init.fail', this.path))
+        throw new FaultInjected('actor.init.fail', this.path)
       s = env.attribute ? actorScope.run(this, callInit, this) : callInit(this)
     } catch (e) {
       env.current = null

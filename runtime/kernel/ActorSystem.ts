@@ -11,6 +11,7 @@ import { type Clock, realClock } from './Clock.ts'
 import { type DeadLetterLogOptions, DeadLetters } from './DeadLetters.ts'
 import { Dispatcher } from './Dispatcher.ts'
 import { describeError } from './errors.ts'
+import { type FaultPlan, Faults } from './faults.ts'
 import { InspectionBus, type InspectionEvent, type InspectionObserver } from './inspection.ts'
 import { type Logger, silentLogger } from './Logger.ts'
 import { SupervisorCell } from './SupervisorCell.ts'
@@ -37,6 +38,8 @@ export interface ActorSystemOptions {
   readonly throughput?: number
   /** Called once when the root ends by failure. */
   readonly onFatal?: (error: unknown) => void
+  /** Arms fault points (see `faults.ts`); its seed defaults to `seed`. Default: none armed. */
+  readonly faults?: FaultPlan
 }
 
 /**
@@ -50,6 +53,8 @@ export class ActorSystem {
   readonly log: Logger
   readonly seed: number
   readonly deadLetters: DeadLetters
+  /** The armed fault plan with its counts, or null when no fault point is armed. */
+  readonly faults: Faults | null
   private readonly bus = new InspectionBus()
   private readonly registry = new Map<string, ActorCell>()
   private readonly env: CellEnv
@@ -65,6 +70,7 @@ export class ActorSystem {
     this.random = seededRandom(this.seed)
     this.log = options.logger ?? silentLogger
     this.deadLetters = new DeadLetters(this.clock, this.log, options.deadLetters)
+    this.faults = options.faults === undefined ? null : new Faults(options.faults, this.seed)
     this.onFatal =
       options.onFatal ?? ((e) => this.log.error({ err: e }, `actor system root gave up: ${describeError(e)}`))
     this.terminated = new Promise((resolve) => {
@@ -80,6 +86,7 @@ export class ActorSystem {
       bus: this.bus,
       rootId: '/',
       attribute: options.asyncAttribution ?? true,
+      faults: this.faults,
       current: null,
       register(cell) {
         const other = registry.get(cell.path)

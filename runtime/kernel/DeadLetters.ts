@@ -1,6 +1,6 @@
 /**
- * Dead letters: messages dropped by an overflow policy, refused by a `reject` mailbox, or sent to an
- * actor that is stopped. All are counted (by reason); logging is rate-limited as Akka does it: the
+ * Dead letters: messages dropped by an overflow policy, refused by a `reject` mailbox, sent to an
+ * actor that is stopped, or dropped by the `mailbox.drop` fault point (reason `fault`). All are counted (by reason); logging is rate-limited as Akka does it: the
  * first `logLimit` (default 10) are logged, then logging pauses for `suspendMs` (default 5 min)
  * and resumes with a summary of how many went unlogged.
  */
@@ -8,7 +8,7 @@ import type { Clock } from './Clock.ts'
 import type { Logger } from './Logger.ts'
 
 /** Why a message became a dead letter. */
-export type DeadLetterReason = 'dropped-newest' | 'dropped-oldest' | 'rejected' | 'stopped'
+export type DeadLetterReason = 'dropped-newest' | 'dropped-oldest' | 'rejected' | 'stopped' | 'fault'
 
 /** Rate limit of dead-letter logging. */
 export interface DeadLetterLogOptions {
@@ -29,6 +29,7 @@ export class DeadLetters {
     'dropped-oldest': 0,
     rejected: 0,
     stopped: 0,
+    fault: 0,
   }
   private logged = 0
   private suspendedUntil = -1

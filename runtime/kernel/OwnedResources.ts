@@ -21,30 +21,34 @@ export class OwnedResources {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Starts a timer that is cancelled with the incarnation; returns its cancel function. */
-  addTimer(fn: () => void, ms: number): () => void {
+  /**
+   * Starts a timer that is cancelled with the incarnation; returns its cancel function. `late`,
+   * when given, adds its answer (when > 0) to `ms` (the `timer.late` fault point).
+   */
+  addTimer(fn: () => void, ms: number, late?: () => number): () => void {
     if (this.timers === null) this.timers = new Set()
     const timers = this.timers
+    const due = late === undefined ? ms : ms + Math.max(0, late())
     const handle = this.clock.setTimeout(() => {
       timers.delete(handle)
       fn()
-    }, ms)
+    }, due)
     timers.add(handle)
     return () => {
       if (timers.delete(handle)) this.clock.clearTimeout(handle)
     }
   }
 
-  /** A repeating timer, re-armed before each call; returns its cancel function. */
-  addInterval(fn: () => void, ms: number): () => void {
+  /** A repeating timer, re-armed before each call (each period `late`, as for addTimer). */
+  addInterval(fn: () => void, ms: number, late?: () => number): () => void {
     let active = true
     let cancel = (): void => {}
     const tick = (): void => {
       if (!active) return
-      cancel = this.addTimer(tick, ms)
+      cancel = this.addTimer(tick, ms, late)
       fn()
     }
-    cancel = this.addTimer(tick, ms)
+    cancel = this.addTimer(tick, ms, late)
     return () => {
       active = false
       cancel()

@@ -78,6 +78,11 @@ export class SupervisorCell extends ActorCell {
     receive: (_s, msg, ctx) => (ctx as unknown as SupervisorCell).handleRequest(msg as SupervisorMsg),
   }
 
+  /** Backoff timers keep time: the `timer.late` fault point is for workers' own timers. */
+  override setTimeout(fn: () => unknown, ms: number): () => void {
+    return this.resources().addTimer(this.guard(fn), ms)
+  }
+
   override get kind(): 'worker' | 'supervisor' {
     return 'supervisor'
   }

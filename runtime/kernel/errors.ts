@@ -29,13 +29,19 @@ export class MailboxFull extends KernelError {
 }
 
 /**
- * The message was dropped by an overflow policy (`drop-newest`, or evicted by `drop-oldest`).
+ * The message was dropped by an overflow policy (`drop-newest`, or evicted by `drop-oldest`), or by
+ * the `mailbox.drop` fault point (`policy` is then `fault`).
  *
  * @category errors
  */
 export class MessageDropped extends KernelError {
   constructor(path: string, policy: string) {
-    super('MESSAGE_DROPPED', `message to ${path} was dropped by overflow policy ${policy}`)
+    super(
+      'MESSAGE_DROPPED',
+      policy === 'fault'
+        ? `message to ${path} was dropped by fault injection (mailbox.drop)`
+        : `message to ${path} was dropped by overflow policy ${policy}`,
+    )
   }
 }
 
@@ -108,6 +114,20 @@ export class IntensityExceeded extends KernelError {
       `${path} gave up: more than ${intensity} restart(s) within ${periodMs} ms; last failure: ${describeError(cause)}`,
       { cause },
     )
+  }
+}
+
+/**
+ * A fault point (see `faults.ts`) fired on purpose; only ever raised while a fault plan is armed.
+ *
+ * @category errors
+ */
+export class FaultInjected extends KernelError {
+  constructor(
+    readonly point: string,
+    path: string,
+  ) {
+    super('FAULT_INJECTED', `fault injected at ${point} for ${path}`)
   }
 }
 

@@ -34,6 +34,7 @@ export {
   ActorStopped,
   AskTimeout,
   describeError,
+  FaultInjected,
   HandlerTimeout,
   IntensityExceeded,
   KernelError,
@@ -41,6 +42,18 @@ export {
   MessageDropped,
   NoReply,
 } from './errors.ts'
+export {
+  DEFAULT_FAULT_MAX_MS,
+  FAULT_POINT_NAMES,
+  FAULT_POINTS,
+  type FaultPlan,
+  type FaultPlanProblem,
+  type FaultPointName,
+  type FaultPointSpec,
+  type FaultReport,
+  Faults,
+  faultPlanProblems,
+} from './faults.ts'
 export type {
   InspectedActorEvent,
   InspectedEventEvent,

@@ -194,6 +194,42 @@ describe('bad configuration', () => {
     expect(issue).toMatchObject({ key: 'supervision.petals.backoff', expected: 'max_ms >= min_ms' })
   })
 
+  it('PETAL_FAULTS arms a fault plan; unset, empty or with no point it arms nothing, and is no unknown variable', () => {
+    const plan = { seed: 7, points: { 'mailbox.delay': { p: 0.02, maxMs: 50, match: '/petals/' } } }
+    const c = loadConfig({ cwd: dir(), env: { PETAL_FAULTS: JSON.stringify(plan) } })
+    expect(c.faults).toEqual(plan)
+    expect(c.warnings).toEqual([])
+    expect(loadConfig({ cwd: dir(), env: {} }).faults).toBeUndefined()
+    expect(loadConfig({ cwd: dir(), env: { PETAL_FAULTS: ' ' } }).faults).toBeUndefined()
+    expect(loadConfig({ cwd: dir(), env: { PETAL_FAULTS: '{"points":{}}' } }).faults).toBeUndefined()
+  })
+
+  it('a bad PETAL_FAULTS names each problem: invalid JSON, an unknown point, p outside 0..1, a negative maxMs', () => {
+    const [json] = issuesOf(() => loadConfig({ cwd: dir(), env: { PETAL_FAULTS: '{seed: 7' } }))
+    expect(json).toMatchObject({ source: 'env', key: 'PETAL_FAULTS' })
+    expect(json!.expected).toMatch(/^a JSON object \{"seed": 7, "points"/)
+    expect(json!.found).toMatch(/^invalid JSON/)
+    const issues = issuesOf(() =>
+      loadConfig({
+        cwd: dir(),
+        env: {
+          PETAL_FAULTS: JSON.stringify({
+            points: { 'mailbox.dely': { p: 1 }, 'timer.late': { p: 1.5, maxMs: -1 } },
+          }),
+        },
+      }),
+    )
+    expect(issues.map((i) => [i.key, i.expected, i.found])).toEqual([
+      [
+        'PETAL_FAULTS.points.mailbox.dely',
+        'a fault point (mailbox.delay, mailbox.drop, actor.init.fail, proxy.call.fail, timer.late)',
+        "'mailbox.dely'",
+      ],
+      ['PETAL_FAULTS.points.timer.late.p', 'a probability 0..1', '1.5'],
+      ['PETAL_FAULTS.points.timer.late.maxMs', 'a number of ms >= 0', '-1'],
+    ])
+  })
+
   it('every problem is reported at once', () => {
     const cwd = dir({ 'petal.yaml': 'enabled_proxies: [nope]\nenabled_petals: [bad_name]\nwhat: 1\n' })
     const issues = issuesOf(() => loadConfig({ cwd, env: { PETAL_HTTP_PORT: 'x' } }))

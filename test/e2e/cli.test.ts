@@ -106,6 +106,61 @@ describe('petal CLI', () => {
     expect(r.lines.filter((l) => l.event === 'ready')).toEqual([])
   })
 
+  it('a bad PETAL_FAULTS is a config error (exit 78) naming what was expected; nothing started', async () => {
+    const d = configDir('enabled_petals: [petal-example]\n')
+    const bad = {
+      'not JSON': ['{"points": ', 'PETAL_FAULTS: expected a JSON object {"seed": 7, "points": {"<point>"'],
+      'unknown point': [
+        '{"points": {"mailbox.dropp": {"p": 1}}}',
+        "PETAL_FAULTS.points.mailbox.dropp: expected a fault point (mailbox.delay, mailbox.drop, actor.init.fail, proxy.call.fail, timer.late), found 'mailbox.dropp'",
+      ],
+      'p outside 0..1': [
+        '{"points": {"mailbox.drop": {"p": 2}}}',
+        'PETAL_FAULTS.points.mailbox.drop.p: expected a probability 0..1, found 2',
+      ],
+      'negative maxMs': [
+        '{"points": {"timer.late": {"p": 0.1, "maxMs": -5}}}',
+        'PETAL_FAULTS.points.timer.late.maxMs: expected a number of ms >= 0, found -5',
+      ],
+    }
+    const runs = Object.entries(bad).map(([what, [value, message]]) => ({
+      what,
+      message: message!,
+      r: start(['start', '--config', join(d, 'petal.yaml'), '--http-port', '0'], {
+        env: { PETAL_FAULTS: value! },
+      }),
+    }))
+    for (const { what, message, r } of runs) {
+      const { code } = await r.exited
+      expect(code, what).toBe(78)
+      expect(r.stderr(), what).toContain(`petal: config error: env: ${message}`)
+      expect(r.stderr(), what).toContain('nothing was started')
+      expect(r.lines.filter((l) => l.event === 'ready')).toEqual([])
+    }
+  })
+
+  it('PETAL_FAULTS arms fault points: one warn line lists them, /health/detailed counts them', async () => {
+    const d = configDir('enabled_petals: [petal-example]\n')
+    const plan = { seed: 7, points: { 'mailbox.delay': { p: 0.5, maxMs: 5, match: '/petals/' } } }
+    const r = start(['start', '--config', join(d, 'petal.yaml'), '--http-port', '0'], {
+      env: { PETAL_FAULTS: JSON.stringify(plan) },
+    })
+    const url = await r.ready
+    const warn = r.lines.filter((l) => l.event === 'faults-armed')
+    expect(warn).toHaveLength(1)
+    expect(warn[0]).toMatchObject({ level: 40, seed: 7, faults: plan.points })
+    expect(warn[0]!.msg).toBe(
+      'fault injection armed (PETAL_FAULTS, seed 7): mailbox.delay p=0.5 maxMs=5 match=/petals/; for chaos runs only',
+    )
+    for (let i = 0; i < 10; i++) expect((await json(`${url}/petals/petal-example/status`)).status).toBe(200)
+    const h = await json(`${url}/health/detailed`)
+    expect(h.body.faults).toMatchObject({ armed: true, seed: 7, fired: { 'mailbox.drop': 0 } })
+    expect((h.body.faults as { fired: Record<string, number> }).fired['mailbox.delay']).toBeGreaterThan(0)
+    expect((h.body.process as { handles: number }).handles).toBeGreaterThan(0)
+    r.child.kill('SIGTERM')
+    expect((await r.exited).code).toBe(0)
+  })
+
   it('a petal that does not load, or whose name differs from its key, is a config error (exit 78)', async () => {
     const d = configDir(
       `enabled_petals: [petal-broken, petal-renamed]\npetals:\n  petal-broken: ./broken.mjs\n  petal-renamed: ${crashy}\n`,

@@ -47,8 +47,16 @@ describe('health routes', () => {
       status: 'healthy',
       version: '9.9.9',
       proxies: {},
-      dead_letters: { total: 0 },
+      dead_letters: { total: 0, fault: 0 },
+      process: {
+        rss_bytes: expect.any(Number),
+        heap_used_bytes: expect.any(Number),
+        handles: expect.any(Number),
+        uptime_s: expect.any(Number),
+      },
     })
+    expect(detailed.process.handles).toBeGreaterThan(0)
+    expect(detailed).not.toHaveProperty('faults')
     expect(detailed.actors['/petals/petal-routes']).toMatchObject({
       kind: 'worker',
       state: 'running',
