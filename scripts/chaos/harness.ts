@@ -45,6 +45,8 @@ export interface ChaosRun {
   readonly history: History
   /** Load figures that are not invariants (rates, pub/sub, link counters). */
   readonly load: Readonly<Record<string, number | string>>
+  /** Whether a message published after the load reached the chaos petal's Redis subscription. */
+  readonly pubsubDelivered: boolean
   /** The runtime's last output, for a failing run's report. */
   readonly runtimeTail: string
 }
@@ -228,48 +230,40 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     const loadStart = now()
     log(`load running; ${schedule.length} faults scheduled over ${o.durationMs / 1000} s`)
 
+    /** Takes a server (or the link) down for `ms`, and times its proxy's recovery. */
+    const outage = async (
+      server: Parameters<Observer['outage']>[0],
+      ms: number,
+      how: { down: () => unknown; up: () => unknown },
+    ): Promise<void> => {
+      const back = observer.outage(server, now())
+      await how.down()
+      await sleep(ms)
+      await how.up()
+      back(now())
+    }
     const inject = async (e: FaultEvent): Promise<void> => {
       await sleep(Math.max(0, loadStart + e.at - now()))
       log(`fault #${e.id} ${e.kind} for ${e.durationMs} ms`)
-      const downAt = now()
       switch (e.kind) {
         case 'link-loss':
           vehicle.setLoss(e.loss ?? 0.3)
           await sleep(e.durationMs)
           vehicle.setLoss(BASE_LOSS)
           return
-        case 'link-cut': {
-          const back = observer.outage('mavlink', downAt)
-          vehicle.cut(true)
-          await sleep(e.durationMs)
-          vehicle.cut(false)
-          back(now())
-          return
-        }
-        case 'redis-kill': {
-          const back = observer.outage('redis', downAt)
-          await redis.kill9()
-          await sleep(e.durationMs)
-          await revive(redis)
-          back(now())
-          return
-        }
-        case 'mqtt-kill': {
-          const back = observer.outage('mqtt', downAt)
-          await broker.kill9()
-          await sleep(e.durationMs)
-          await revive(broker)
-          back(now())
-          return
-        }
+        case 'link-cut':
+          return outage('mavlink', e.durationMs, {
+            down: () => vehicle.cut(true),
+            up: () => vehicle.cut(false),
+          })
+        case 'redis-kill':
+          return outage('redis', e.durationMs, { down: () => redis.kill9(), up: () => revive(redis) })
+        case 'mqtt-kill':
+          return outage('mqtt', e.durationMs, { down: () => broker.kill9(), up: () => revive(broker) })
         case 'cloud-down': {
-          if (cloudGate === undefined) return
-          const back = observer.outage('cloud', downAt)
-          cloudGate.down()
-          await sleep(e.durationMs)
-          cloudGate.up()
-          back(now())
-          return
+          const gate = cloudGate
+          if (gate === undefined) return
+          return outage('cloud', e.durationMs, { down: () => gate.down(), up: () => gate.up() })
         }
         case 'petal-crash-loop':
           load.crashLoop(e.crashes ?? 3)
@@ -285,6 +279,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     await load.stopLoad()
     await faults
     await runtime.whenReady()
+    const pubsubMs = await load.probePubsub(async () => {
+      const doc = await getJson(runtime, '/petals/petal-chaos/pubsub')
+      return typeof doc?.lastSeq === 'number' ? doc.lastSeq : undefined
+    })
     await load.settle(SETTLE_MS)
     const finalCheck = await readDb(runtime, now)
     if (finalCheck !== undefined) dbChecks.push(finalCheck)
@@ -297,7 +295,6 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
         version: Number(i._sync_version),
       }))
     }
-    const pubsub = await getJson(runtime, '/petals/petal-chaos/pubsub')
     observer.stop()
     await runtime.stop()
     const commands = load.commandRecords()
@@ -326,11 +323,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
         'writes acknowledged': load.writes.length,
         'bulk sets': load.paramSets.length,
         'pub/sub published': load.published,
-        'pub/sub received (last incarnation)': Number(pubsub?.received ?? 0),
+        'pub/sub after the last outage':
+          pubsubMs === undefined ? 'NOT delivered within 10 s' : `delivered in ${pubsubMs} ms`,
         'link frames up/down': `${stats.up.sent}/${stats.down.sent}`,
         'link frames lost up/down': `${stats.up.lost}/${stats.down.lost}`,
         'runtime incarnations': runtime.starts.length,
       },
+      pubsubDelivered: pubsubMs !== undefined,
       runtimeTail: runtime.output(),
     }
   } finally {

@@ -57,6 +57,7 @@ export class LoadGenerator {
   readonly paramSets: ParamSetRecord[] = []
   /** Pub/sub messages published (acknowledged by redis-server). */
   published = 0
+  private nextSeq = 0
   private readonly commands = new Map<string, Pending>()
   private readonly random: () => number
   private client: MqttClient | undefined
@@ -108,6 +109,32 @@ export class LoadGenerator {
   crashLoop(crashes: number): void {
     for (let i = 0; i < crashes; i++)
       this.timers.push(setTimeout(() => this.send('petal-chaos/crash', { afterMs: 0 }), i * 300))
+  }
+
+  /**
+   * Publishes one more message and waits until the chaos petal has seen it (`lastSeq()` reads the
+   * petal's last received sequence number): Redis pub/sub works again after every outage.
+   * Resolves with the delivery time in ms, or undefined when it did not arrive within 10 s.
+   */
+  async probePubsub(lastSeq: () => Promise<number | undefined>): Promise<number | undefined> {
+    const deadline = Date.now() + 10_000
+    const sent = Date.now()
+    const seq = this.nextSeq++
+    while (Date.now() < deadline) {
+      if (this.redis?.status === 'ready') {
+        const ok = await this.redis.publish('chaos:ping', String(seq)).then(
+          () => true,
+          () => false,
+        )
+        if (ok) break
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    while (Date.now() < deadline) {
+      if (((await lastSeq()) ?? -1) >= seq) return Date.now() - sent
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    return undefined
   }
 
   /** Ends the load: no new commands, sets or messages (re-sends go on until `settle`). */
@@ -197,7 +224,7 @@ export class LoadGenerator {
   private publish(): void {
     const r = this.redis
     if (r === undefined || r.status !== 'ready') return
-    r.publish('chaos:ping', String(this.published)).then(
+    r.publish('chaos:ping', String(this.nextSeq++)).then(
       () => {
         this.published++
       },

@@ -46,6 +46,8 @@ it(`a ${durationMs / 1000} s chaos run (seed ${seed}) keeps every invariant`, {
     new Set(['redis', 'mqtt', 'mavlink', ...(h.cloudItems === undefined ? [] : ['cloud'])]),
   )
   expect(h.supervision.some((e) => e.path === '/petals/petal-chaos' && e.kind === 'restart')).toBe(true)
+  // Redis pub/sub delivers again after every Redis restart (and the petal's own restarts).
+  expect(run.pubsubDelivered).toBe(true)
   // ...and under load: writes acknowledged and synced, parameter sets confirmed.
   expect(h.writes.length).toBeGreaterThan(100)
   expect(h.dbChecks.length).toBeGreaterThanOrEqual(2)

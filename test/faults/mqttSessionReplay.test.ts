@@ -5,42 +5,16 @@
  * must be handled once and answered once, without the sender re-sending anything. (Before the fix
  * the proxy dropped messages that arrived before it saw its SUBACK.)
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { runsOf } from '../fixtures/petals/ledger.ts'
-import { connectPeer } from '../support/peers/mqttPeer.ts'
-import { type RunningRuntime, runRuntime } from '../support/runtimeProcess.ts'
-import { startMosquitto } from '../support/servers/mosquitto.ts'
-import { until } from '../support/until.ts'
-
-const BASE = 'org/org-s/device/Instance-fault-session'
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'petals')
+import { startLedgerRig } from '../support/ledgerRig.ts'
+import type { RunningRuntime } from '../support/runtimeProcess.ts'
 
 it('commands queued in our broker session while we were killed are each answered once after the restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'petal-session-'))
-  const ledger = join(dir, 'ledger.txt')
-  const config = join(dir, 'petal.yaml')
-  writeFileSync(
-    config,
-    `enabled_proxies: [mqtt]\nenabled_petals: [petal-ledger]\npetals:\n  petal-ledger: ${join(fixtures, 'ledger.ts')}\n`,
-  )
-  const broker = await startMosquitto()
-  const env = {
-    PETAL_MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-    PETAL_MACHINE_ID: 'fault-session',
-    PETAL_ORGANIZATION_ID: 'org-s',
-    PETAL_MQTT_OUTBOX_PATH: join(dir, 'outbox.jsonl'),
-    PETAL_TEST_LEDGER: ledger,
-  }
-  const peer = await connectPeer(broker.port, BASE)
+  const { ledger, peer, start, startBare, close } = await startLedgerRig('fault-session', 'org-s')
   let rt: RunningRuntime | undefined
   try {
-    rt = await runRuntime(['--config', config], env, process.cwd(), true)
-    const mqttStatus = async () =>
-      ((await rt!.getJson('/health/detailed')).proxies as Record<string, { status: string }>).mqtt!.status
-    await until(async () => (await mqttStatus()) === 'healthy', 10_000, 'the runtime subscribed')
+    rt = await start()
     // The broker now holds our session with its subscription.
     peer.send({ messageId: 'before', command: 'petal-ledger/record', waitResponse: true })
     await peer.waitForResponses(['before'], 5000)
@@ -52,7 +26,7 @@ it('commands queued in our broker session while we were killed are each answered
     // Let the broker take (and queue) all of them before we come back.
     await new Promise((r) => setTimeout(r, 500))
 
-    rt = await runRuntime(['--config', config], env, process.cwd(), true)
+    rt = await startBare()
     await peer.waitForResponses(ids, 15_000)
     // Time for a duplicate answer to show up, were one sent.
     await new Promise((r) => setTimeout(r, 1000))
@@ -65,8 +39,6 @@ it('commands queued in our broker session while we were killed are each answered
       expect(runsOf(ledger, id), id).toBe(1)
     }
   } finally {
-    await rt?.stop()
-    await peer.close()
-    await broker.stop()
+    await close(rt)
   }
 }, 60_000)
