@@ -328,6 +328,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
         'link frames up/down': `${stats.up.sent}/${stats.down.sent}`,
         'link frames lost up/down': `${stats.up.lost}/${stats.down.lost}`,
         'runtime incarnations': runtime.starts.length,
+        'fault points fired': firedSummary(observer.faultsFired),
       },
       pubsubDelivered: pubsubMs !== undefined,
       runtimeTail: runtime.output(),
@@ -369,4 +370,13 @@ async function waitForSyncDrain(observer: Observer, timeoutMs: number): Promise<
     if (db?.sync?.queue_depth === 0) return
     await sleep(250)
   }
+}
+
+/** `mailbox.delay 12, timer.late 30, ...` summed over the incarnations. */
+function firedSummary(perIncarnation: ReadonlyMap<number, Record<string, number>>): string {
+  const total: Record<string, number> = {}
+  for (const fired of perIncarnation.values())
+    for (const [name, n] of Object.entries(fired)) total[name] = (total[name] ?? 0) + n
+  const parts = Object.entries(total).map(([name, n]) => `${name} ${n}`)
+  return parts.length === 0 ? 'none (not armed)' : parts.join(', ')
 }

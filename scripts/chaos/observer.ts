@@ -3,7 +3,7 @@
  * 200 ms, samples the process's memory and open file descriptors every 2 s (from /proc, plus the
  * heap from health when it reports one), and times each recovery: from a server's return to the
  * proxy healthy again in health (Redis, MQTT, the MAVLink link; for DynamoDB, the sync pusher no
- * longer offline). A proxy that looked healthy throughout (an outage shorter than it noticed)
+ * longer offline). It also keeps the fault points' fired counts. A proxy that looked healthy throughout (an outage shorter than it noticed)
  * counts as recovered at the server's return.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -52,6 +52,8 @@ function fdsOf(pid: number): number {
 export class Observer {
   readonly recoveries: RecoveryRecord[] = []
   readonly samples: ResourceSample[] = []
+  /** How often each fault point fired, per runtime incarnation (its latest count). */
+  readonly faultsFired = new Map<number, Record<string, number>>()
   /** The latest health document, while the runtime answers. */
   health: Json | undefined
   private readonly pending: {
@@ -110,6 +112,8 @@ export class Observer {
       const health = await this.fetchHealth()
       this.health = health
       if (health === undefined) return
+      const fired = (health.faults as { fired?: Record<string, number> } | undefined)?.fired
+      if (fired !== undefined) this.faultsFired.set(this.runtime.current, fired)
       const at = this.now()
       for (const p of [...this.pending]) {
         // Health read during the outage tells whether the proxy noticed it: one that looked
