@@ -34,7 +34,11 @@ export interface FaultEvent {
 export interface ResponseRecord {
   readonly at: number
   readonly status: string
-  /** The response without `timestamp` (which differs between re-sends), canonical JSON. */
+  /**
+   * The response as received, canonical JSON, `timestamp` included: one answer delivered again
+   * (a re-send from the outbox, or dedup answering a repeated `messageId`) is identical; a second
+   * answer (the handler ran again) differs at least in its timestamp.
+   */
   readonly body: string
 }
 

@@ -35,9 +35,8 @@ interface Pending {
 
 const RESEND_MS = 3000
 
-/** Canonical JSON of a response without its timestamp (re-sends of one answer compare equal). */
+/** Canonical JSON of a response, timestamp included (a second answer is told from a re-send by it). */
 function bodyOf(doc: Record<string, unknown>): string {
-  const { timestamp: _t, ...rest } = doc
   const sorted = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(sorted)
@@ -48,7 +47,7 @@ function bodyOf(doc: Record<string, unknown>): string {
               .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
           )
         : v
-  return JSON.stringify(sorted(rest))
+  return JSON.stringify(sorted(doc))
 }
 
 /** The load generator; `start()`, then `stopLoad()`, then `settle()`. */

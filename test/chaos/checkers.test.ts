@@ -65,7 +65,7 @@ describe('responses', () => {
     const r = checkResponses(cleanHistory())
     expect(r.ok).toBe(true)
     expect(r.figure).toBe(
-      '4 commands: 4 answered, 1 duplicate answers (at-least-once), 0 lost, 0 conflicting',
+      '4 commands: 4 answered, 1 duplicate answers (at-least-once), 0 lost, 0 answered twice',
     )
   })
 
@@ -95,9 +95,33 @@ describe('responses', () => {
       })),
     )
     expect(r.ok).toBe(false)
-    expect(r.figure).toContain('0 duplicate answers (at-least-once), 0 lost, 1 conflicting')
-    expect(r.violations[0]).toContain('m2 (chaos/write): 2 different responses')
+    expect(r.figure).toContain('0 duplicate answers (at-least-once), 0 lost, 1 answered twice')
+    expect(r.violations[0]).toContain('m2 (chaos/write): answered 2 times differently')
     expect(r.violations[0]).toContain('{"err":1}')
+  })
+})
+
+describe('responses: a duplicate response', () => {
+  it('fails a second answer that differs from the first only in its timestamp (the handler ran twice)', () => {
+    const answer = (timestamp: string) =>
+      JSON.stringify({ messageId: 'm2', status: 'success', timestamp, data: { key: 2 } })
+    const r = checkResponses(
+      broken((h) => ({
+        commands: h.commands.map((c) =>
+          c.messageId === 'm2'
+            ? {
+                ...c,
+                responses: [
+                  { at: 20_100, status: 'success', body: answer('2026-12-04T20:00:00.100Z') },
+                  { at: 20_900, status: 'success', body: answer('2026-12-04T20:00:00.900Z') },
+                ],
+              }
+            : c,
+        ),
+      })),
+    )
+    expect(r.ok).toBe(false)
+    expect(r.figure).toContain('1 answered twice')
   })
 })
 

@@ -16,7 +16,7 @@ describe('formatReport', () => {
     expect(lines).toHaveLength(9)
     expect(lines.slice(0, 8).every((l) => l.startsWith('PASS '))).toBe(true)
     expect(lines[0]).toBe(
-      'PASS responses: 4 commands: 4 answered, 1 duplicate answers (at-least-once), 0 lost, 0 conflicting',
+      'PASS responses: 4 commands: 4 answered, 1 duplicate answers (at-least-once), 0 lost, 0 answered twice',
     )
     expect(lines[8]).toBe('all 8 invariants hold (seed 42, 4 faults)')
     expect(text).not.toContain('npm run chaos')

@@ -1,7 +1,9 @@
 /**
- * `responses`: every MQTT command sent with `waitResponse` got an answer, and all its answers say
- * the same thing. Extra identical answers are at-least-once delivery at work: counted, not failed.
- * No answer is a lost command; answers with different bodies (timestamp excluded) are conflicting.
+ * `responses`: every MQTT command sent with `waitResponse` got exactly one answer. The same answer
+ * delivered again (byte-identical, timestamp included: a re-send from the outbox, or dedup
+ * answering a repeated `messageId`) is at-least-once delivery at work: counted, not failed. No
+ * answer is a lost command; two different answers (even if only their timestamps differ, the
+ * handler ran again) are a command answered twice.
  */
 import type { CommandRecord, History } from '../history.ts'
 import { type InvariantResult, ViolationLog } from './invariant.ts'
@@ -11,7 +13,7 @@ import { seconds } from './statistics.ts'
  * Checks that each command got exactly one distinct response per `messageId`.
  *
  * @example
- * checkResponses(history).figure // '412 commands: 412 answered, 37 duplicate answers (at-least-once), 0 lost, 0 conflicting'
+ * checkResponses(history).figure // '412 commands: 412 answered, 37 duplicate answers (at-least-once), 0 lost, 0 answered twice'
  *
  * @category invariants
  */
@@ -38,14 +40,14 @@ export function checkResponses(history: History): InvariantResult {
     }
     conflicting++
     log.add(
-      `${c.messageId} (${c.command}): ${bodies.size} different responses: ${describe(c)}`,
+      `${c.messageId} (${c.command}): answered ${bodies.size} times differently: ${describe(c)}`,
       firstSent ?? c.responses[0]!.at,
       c.responses.at(-1)!.at,
     )
   }
   const figure =
     `${history.commands.length} commands: ${answered} answered, ` +
-    `${duplicates} duplicate answers (at-least-once), ${lost} lost, ${conflicting} conflicting`
+    `${duplicates} duplicate answers (at-least-once), ${lost} lost, ${conflicting} answered twice`
   return log.result('responses', figure)
 }
 
