@@ -280,7 +280,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     await faults
     await runtime.whenReady()
     const pubsubMs = await load.probePubsub(async () => {
-      const doc = await getJson(runtime, '/petals/petal-chaos/pubsub')
+      const doc = await runtime.getJson('/petals/petal-chaos/pubsub')
       return typeof doc?.lastSeq === 'number' ? doc.lastSeq : undefined
     })
     await load.settle(SETTLE_MS)
@@ -288,7 +288,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     if (finalCheck !== undefined) dbChecks.push(finalCheck)
     let cloudItems: CloudItem[] | undefined
     if (dynamo !== undefined) {
-      await waitForSyncDrain(observer, SETTLE_MS)
+      await waitForSyncDrain(runtime, SETTLE_MS)
       cloudItems = (await scanAll(rawDynamo(dynamo.endpoint), TABLE)).map((i) => ({
         key: Number(i.key),
         value: String(i.value),
@@ -339,22 +339,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
   }
 }
 
-async function getJson(runtime: RuntimeManager, path: string): Promise<Record<string, unknown> | undefined> {
-  const url = runtime.httpUrl
-  if (url === undefined) return undefined
-  try {
-    const r = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(10_000) })
-    return r.ok ? ((await r.json()) as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** What the chaos table holds now, read through the runtime (retried while the petal starts). */
 async function readDb(runtime: RuntimeManager, now: () => number): Promise<DbCheck | undefined> {
   for (let i = 0; i < 50; i++) {
     const at = now()
-    const doc = await getJson(runtime, '/petals/petal-chaos/keys')
+    const doc = await runtime.getJson('/petals/petal-chaos/keys')
     if (doc?.present !== undefined) return { at, present: doc.present as Record<string, string> }
     await sleep(200)
   }
@@ -362,10 +351,10 @@ async function readDb(runtime: RuntimeManager, now: () => number): Promise<DbChe
 }
 
 /** Waits until the sync outbox is empty (or `timeoutMs`). */
-async function waitForSyncDrain(observer: Observer, timeoutMs: number): Promise<void> {
+async function waitForSyncDrain(runtime: RuntimeManager, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    const h = await observer.fetchHealth()
+    const h = await runtime.getJson('/health/detailed')
     const db = ((h?.proxies ?? {}) as Record<string, { sync?: { queue_depth?: number } }>).db
     if (db?.sync?.queue_depth === 0) return
     await sleep(250)

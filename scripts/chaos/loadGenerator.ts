@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis'
 import mqtt, { type MqttClient } from 'mqtt'
+import stableStringify from 'safe-stable-stringify'
 import { seededRandom } from '../../runtime/kernel/index.ts'
 import type { CommandRecord, ParamSetRecord, ResponseRecord, WriteRecord } from './history.ts'
 import type { RuntimeManager } from './runtimeManager.ts'
@@ -34,21 +35,6 @@ interface Pending {
 }
 
 const RESEND_MS = 3000
-
-/** Canonical JSON of a response, timestamp included (a second answer is told from a re-send by it). */
-function bodyOf(doc: Record<string, unknown>): string {
-  const sorted = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sorted)
-      : typeof v === 'object' && v !== null
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
-          )
-        : v
-  return JSON.stringify(sorted(doc))
-}
 
 /** The load generator; `start()`, then `stopLoad()`, then `settle()`. */
 export class LoadGenerator {
@@ -208,7 +194,7 @@ export class LoadGenerator {
     const p = this.commands.get(String(doc.messageId))
     if (p === undefined) return
     const first = p.responses.length === 0
-    p.responses.push({ at: this.t.now(), status: String(doc.status), body: bodyOf(doc) })
+    p.responses.push({ at: this.t.now(), status: String(doc.status), body: stableStringify(doc) })
     if (first) p.onAnswer?.(doc)
   }
 

@@ -1,12 +1,11 @@
 /**
- * Watches the runtime from outside while the chaos run goes on: polls `/health/detailed` every
- * 200 ms, samples the process's memory and open file descriptors every 2 s (from /proc, plus the
- * heap from health when it reports one), and times each recovery: from a server's return to the
- * proxy healthy again in health (Redis, MQTT, the MAVLink link; for DynamoDB, the sync pusher no
- * longer offline). It also keeps the fault points' fired counts. A proxy that looked healthy throughout (an outage shorter than it noticed)
- * counts as recovered at the server's return.
+ * Watches the runtime while the chaos run goes on: polls `/health/detailed` every 200 ms, samples
+ * its memory and handles every 2 s (health's `process` section), keeps the fault points' fired
+ * counts, and times each recovery: from a server's return to its proxy healthy again in health
+ * (Redis, MQTT, the MAVLink link; for DynamoDB, the sync pusher no longer offline). A proxy that
+ * looked healthy throughout (an outage shorter than it noticed) counts as recovered at the
+ * server's return.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import type { RecoveryRecord, ResourceSample } from './history.ts'
 import type { RuntimeManager } from './runtimeManager.ts'
 
@@ -26,25 +25,6 @@ function healthyIn(health: Json, server: RecoveryRecord['server']): boolean {
       const sync = (proxies.db?.sync ?? {}) as Json
       return sync.state !== undefined && sync.state !== 'offline'
     }
-  }
-}
-
-/** Resident set size of `pid`, bytes (0 when gone). */
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m === null ? 0 : Number(m[1]) * 1024
-  } catch {
-    return 0
-  }
-}
-
-/** Open file descriptors of `pid` (sockets, files, pipes, timers' fds). */
-function fdsOf(pid: number): number {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length
-  } catch {
-    return 0
   }
 }
 
@@ -93,23 +73,11 @@ export class Observer {
     }
   }
 
-  /** The runtime's current health, fetched now (undefined while it does not answer). */
-  async fetchHealth(): Promise<Json | undefined> {
-    const url = this.runtime.httpUrl
-    if (url === undefined) return undefined
-    try {
-      const r = await fetch(`${url}/health/detailed`, { signal: AbortSignal.timeout(2000) })
-      return (await r.json()) as Json
-    } catch {
-      return undefined
-    }
-  }
-
   private async tick(): Promise<void> {
     if (this.busy) return
     this.busy = true
     try {
-      const health = await this.fetchHealth()
+      const health = await this.runtime.getJson('/health/detailed', 2000)
       this.health = health
       if (health === undefined) return
       const fired = (health.faults as { fired?: Record<string, number> } | undefined)?.fired
@@ -139,17 +107,16 @@ export class Observer {
   }
 
   private takeSample(): void {
-    const pid = this.runtime.pid
-    if (pid === undefined || this.runtime.httpUrl === undefined) return
-    const rss = rssOf(pid)
-    if (rss === 0) return
-    const proc = (this.health?.process ?? {}) as Json
+    const proc = this.health?.process as
+      | { rss_bytes?: number; heap_used_bytes?: number; handles?: number }
+      | undefined
+    if (this.runtime.httpUrl === undefined || proc?.rss_bytes === undefined) return
     this.samples.push({
       at: this.now(),
       incarnation: this.runtime.current,
-      rssBytes: rss,
-      heapUsedBytes: typeof proc.heap_used_bytes === 'number' ? proc.heap_used_bytes : 0,
-      handles: typeof proc.handles === 'number' ? proc.handles : fdsOf(pid),
+      rssBytes: proc.rss_bytes,
+      heapUsedBytes: proc.heap_used_bytes ?? 0,
+      handles: proc.handles ?? 0,
     })
   }
 }

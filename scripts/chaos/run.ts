@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- [--duration S] [--seed N] [--only ID,ID] [--no-cloud] [--no-fault-points]
- * [--no-shrink] [--history FILE]`: one seeded chaos run (default 60 s, seed 1), its invariants
+ * [--no-shrink] [--history FILE] [--help]`: one seeded chaos run (default 60 s, seed 1), its invariants
  * printed with their figures, exit 0 when all hold and 1 when one fails. On a failure it shrinks
  * the schedule (delta debugging over the fault ids, each trial a shorter run with the same seed)
  * and prints the seed and the minimal schedule that still fails, with the command to replay it.
@@ -15,6 +15,19 @@ import { formatReport } from './report.ts'
 import { shrinkSchedule } from './shrink.ts'
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
+
+const USAGE = `usage: npm run chaos -- [--duration S] [--seed N] [--only ID,ID] [--no-cloud]
+                      [--no-fault-points] [--no-shrink] [--history FILE]
+  --duration S        load phase in seconds, at least 20 (default 60)
+  --seed N            the schedule, link and fault-point seed (default 1)
+  --only ID,...       replay only these fault ids of the seed's schedule
+  --no-cloud          no DynamoDB even when Java is installed
+  --no-fault-points   do not arm PETAL_FAULTS
+  --no-shrink         on a failure, print the schedule without shrinking it
+  --history FILE      also write the whole history as JSON
+Exit 0 when every invariant holds, 1 when one fails, 2 for bad flags.
+`
 
 function positive(flag: string, text: string, max: number): number {
   const n = Number(text)
@@ -34,9 +47,11 @@ function parse(argv: string[]) {
       'no-fault-points': { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       history: { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
     strict: true,
   })
+  if (values.help) throw new HelpRequested()
   const durationS = positive('duration', values.duration.replace(/s$/, ''), 24 * 3600)
   if (durationS < 20) throw new UsageError(`--duration: expected at least 20 seconds, got ${durationS}`)
   const only =
@@ -59,7 +74,11 @@ async function main(): Promise<number> {
   try {
     o = parse(process.argv.slice(2))
   } catch (e) {
-    process.stderr.write(`chaos: ${(e as Error).message}\n`)
+    if (e instanceof HelpRequested) {
+      process.stdout.write(USAGE)
+      return 0
+    }
+    process.stderr.write(`chaos: ${(e as Error).message}\n${USAGE}`)
     return 2
   }
   const started = Date.now()

@@ -89,6 +89,18 @@ export class RuntimeManager {
     this.o.onReady?.(incarnation)
   }
 
+  /** GET a JSON route of the running incarnation; undefined while it does not answer. */
+  async getJson(path: string, timeoutMs = 10_000): Promise<Record<string, unknown> | undefined> {
+    const url = this.httpUrl
+    if (url === undefined) return undefined
+    try {
+      const r = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) })
+      return r.ok ? ((await r.json()) as Record<string, unknown>) : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   /** Resolves when an incarnation is ready. */
   whenReady(): Promise<void> {
     if (this.httpUrl !== undefined) return Promise.resolve()
